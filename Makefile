@@ -1,0 +1,53 @@
+# Momento: `make run` runs the app, `make test` runs the whole suite. Both start from nothing.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+UV_VERSION := 0.13.8
+export UV_PYTHON_DOWNLOADS := never
+export UV_NO_PROGRESS := 1
+
+.PHONY: install install-test run test lint format lock clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	test -x $(UV) || $(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(UV) pip install --quiet --python $(PY) --require-hashes -r requirements.lock
+	touch $@
+
+install-test: $(VENV)/.installed-test
+
+$(VENV)/.installed-test: $(VENV)/.installed requirements-dev.lock
+	$(UV) pip install --quiet --python $(PY) --require-hashes -r requirements-dev.lock
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || $(MAKE) --no-print-directory chromium
+	touch $@
+
+# Debian's chromium drives the browser tests (Playwright cannot download its own browser here).
+chromium:
+	@echo "Installing Debian's chromium for the browser tests"
+	$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq
+	$(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+
+run: install
+	$(PY) -m momento.dev
+
+test: install-test
+	$(PY) -m pytest -n auto
+
+lint: install-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install-test
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Regenerate both lock files from pyproject.toml (needs the registry).
+lock: install
+	$(UV) pip compile pyproject.toml --quiet --python-version 3.11 --generate-hashes -o requirements.lock
+	$(UV) pip compile pyproject.toml --quiet --group dev --python-version 3.11 --generate-hashes -c requirements.lock -o requirements-dev.lock
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache test-results

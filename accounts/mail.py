@@ -1,0 +1,61 @@
+"""Email leaves through the task queue, so a slow or failing mail server never blocks a request.
+
+`TaskEmailBackend` is Django's EMAIL_BACKEND: it turns each message into plain data and defers
+`accounts.tasks.send_email`. The job is written in the same database transaction as the change
+that caused it, so a rolled-back sign-up sends nothing. The worker delivers through
+EMAIL_DELIVERY_BACKEND (SMTP in production, the console in development).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
+
+
+def message_to_data(message: EmailMessage) -> dict:
+    if message.attachments:
+        raise ValueError("Attachments are not supported by the task email backend.")
+    return {
+        "subject": str(message.subject),
+        "body": str(message.body),
+        "from_email": message.from_email,
+        "to": list(message.to),
+        "cc": list(message.cc),
+        "bcc": list(message.bcc),
+        "reply_to": list(message.reply_to),
+        "headers": dict(message.extra_headers),
+        "alternatives": [
+            [content, mimetype] for content, mimetype in getattr(message, "alternatives", [])
+        ],
+    }
+
+
+def data_to_message(data: dict) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=data["subject"],
+        body=data["body"],
+        from_email=data["from_email"],
+        to=data["to"],
+        cc=data["cc"],
+        bcc=data["bcc"],
+        reply_to=data["reply_to"],
+        headers=data["headers"],
+    )
+    for content, mimetype in data["alternatives"]:
+        message.attach_alternative(content, mimetype)
+    return message
+
+
+def deliver(data: dict) -> None:
+    connection = get_connection(settings.EMAIL_DELIVERY_BACKEND)
+    connection.send_messages([data_to_message(data)])
+
+
+class TaskEmailBackend(BaseEmailBackend):
+    def send_messages(self, email_messages):
+        from accounts.tasks import send_email
+
+        for message in email_messages:
+            send_email.defer(message=message_to_data(message))
+        return len(email_messages)

@@ -1,0 +1,15 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts import demo
+
+
+class Command(BaseCommand):
+    help = "Build Momento's demo world. Idempotent: a second run changes nothing."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        world = demo.seed()
+        self.stdout.write(f"Demo world ready: {len(world.created)} new objects.")
+        for role, email in demo.LOGINS.items():
+            self.stdout.write(f"  {role:<12} {email}  password: {demo.DEMO_PASSWORD}")

@@ -1,0 +1,88 @@
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.db import models
+from django.db.models.functions import Lower
+
+
+class UserManager(DjangoUserManager):
+    """Email is the login: `create_user(email, username, password)`."""
+
+    def create_user(self, email=None, username=None, password=None, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        return super().create_user(username, self.normalize_email(email), password, **extra_fields)
+
+    def create_superuser(self, email=None, username=None, password=None, **extra_fields):
+        return super().create_superuser(
+            username, self.normalize_email(email), password, **extra_fields
+        )
+
+
+class User(AbstractUser):
+    """Authentication and private data. Nothing here is public: the public face is the profile.
+
+    `is_verified` is allauth's verified EmailAddress; roles are Django's staff/superuser flags and
+    groups; premium status will be derived from the active subscription.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    email = models.EmailField("email address", unique=True)
+    # The public first and preferred names live on the social profile.
+    first_name = None
+    last_name = models.CharField("last name", max_length=150, blank=True)
+    phone_number = models.CharField(max_length=32, blank=True)
+    birth_date = models.DateField(null=True, blank=True)
+    payment_customer_id = models.CharField(max_length=255, blank=True)
+    language_preference = models.CharField(
+        max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["username"]
+
+    objects = UserManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+            models.UniqueConstraint(Lower("username"), name="user_username_ci_unique"),
+            models.UniqueConstraint(
+                "payment_customer_id",
+                condition=~models.Q(payment_customer_id=""),
+                name="user_payment_customer_id_unique",
+            ),
+        ]
+
+    def __str__(self):
+        return self.username
+
+    def get_full_name(self):
+        return self.username
+
+    def get_short_name(self):
+        return self.username
+
+
+class UserInternalMetrics(models.Model):
+    """Internal scores for curation. Shown to staff in the admin and to nobody else, ever."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, primary_key=True, related_name="internal_metrics"
+    )
+    absentee_rating = models.FloatField(
+        default=1.0, help_text="Reliability from attendance: 1.0 always came, lower is worse."
+    )
+    internal_attractiveness_rating = models.FloatField(default=0.0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "internal metrics"
+        verbose_name_plural = "internal metrics"
+
+    def __str__(self):
+        return f"Internal metrics of {self.user}"

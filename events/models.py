@@ -1,0 +1,1 @@
+# The events models arrive with their capability; see ../shared/DESIGN.md.

@@ -1,0 +1,1 @@
+# The messaging models arrive with their capability; see ../shared/DESIGN.md.

@@ -1,0 +1,1 @@
+# The payments models arrive with their capability; see ../shared/DESIGN.md.

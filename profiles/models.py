@@ -1,0 +1,1 @@
+# The profiles models arrive with their capability; see ../shared/DESIGN.md.

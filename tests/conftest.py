@@ -1,0 +1,100 @@
+import os
+import shutil
+import threading
+from dataclasses import dataclass
+
+import pytest
+from django.core import mail
+from procrastinate.contrib.django import app as task_app
+from procrastinate.testing import InMemoryConnector
+
+from accounts.factories import UserFactory
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM must still be usable.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Serve static files from the source folders, as in development: no collectstatic needed.
+    settings.WHITENOISE_AUTOREFRESH = True
+    settings.WHITENOISE_USE_FINDERS = True
+
+
+@pytest.fixture(autouse=True)
+def _mail_through_the_task_queue(settings):
+    # Django's test set-up swaps EMAIL_BACKEND for locmem; put the production path back so every
+    # email in the tests travels through the task queue like in production.
+    settings.EMAIL_BACKEND = "accounts.mail.TaskEmailBackend"
+    settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@dataclass
+class TaskQueue:
+    connector: InMemoryConnector
+
+    @property
+    def jobs(self) -> list[dict]:
+        return list(self.connector.jobs.values())
+
+    def run(self) -> None:
+        """Run every waiting job, as the worker would, then return.
+
+        In a thread of its own: the worker needs an event loop, and Playwright's sync API
+        already runs one in the test thread.
+        """
+        worker = threading.Thread(
+            target=task_app.run_worker,
+            kwargs={"wait": False, "install_signal_handlers": False, "listen_notify": False},
+        )
+        worker.start()
+        worker.join()
+
+    def outbox(self) -> list[mail.EmailMessage]:
+        self.run()
+        return mail.outbox
+
+
+@pytest.fixture(autouse=True)
+def task_queue():
+    """Deferred jobs wait in memory; `task_queue.run()` runs them. See test_task_queue.py for the
+    same path through the real PostgreSQL queue and worker."""
+    connector = InMemoryConnector()
+    with task_app.replace_connector(connector):
+        yield TaskQueue(connector)
+
+
+# Personas, each with a verified email address.
+@pytest.fixture
+def user(db):
+    return UserFactory(username="alice", email="alice@example.com")
+
+
+@pytest.fixture
+def stranger(db):
+    return UserFactory(username="charlie", email="charlie@example.com")
+
+
+@pytest.fixture
+def staff(db):
+    return UserFactory(username="sam", email="sam@example.com", staff=True)
+
+
+# Browser tests drive Debian's chromium; Playwright cannot download its own browser here.
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": shutil.which("chromium") or shutil.which("chromium-browser"),
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
