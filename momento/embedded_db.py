@@ -69,8 +69,14 @@ def _create_database(socket_dir: str, database: str) -> None:
                 conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
 
 
-def url_for(settings: dict[str, str]) -> str:
-    """A DATABASE_URL for child processes, so they connect without joining the server."""
+def url_for(settings: dict) -> str:
+    """A DATABASE_URL for Django connection settings: child processes use it to connect to the
+    server their parent owns instead of joining it themselves."""
     from urllib.parse import quote
 
-    return f"postgres://{settings['USER']}@{quote(settings['HOST'], safe='')}/{settings['NAME']}"
+    credentials = quote(settings["USER"], safe="")
+    if settings.get("PASSWORD"):
+        credentials += ":" + quote(settings["PASSWORD"], safe="")
+    host = quote(settings["HOST"], safe="")
+    port = f":{settings['PORT']}" if settings.get("PORT") else ""
+    return f"postgres://{credentials}@{host}{port}/{quote(settings['NAME'], safe='')}"

@@ -234,6 +234,8 @@ LOGGING = {
     },
     "root": {"handlers": ["stdout"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Replaces Django's own console handler, which would print every line twice.
+        "django": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
         "procrastinate": {"level": "WARNING"},
         "pgserver": {"level": "WARNING"},
     },

@@ -10,6 +10,8 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         world = demo.seed()
+        if options["verbosity"] < 1:
+            return
         self.stdout.write(f"Demo world ready: {len(world.created)} new objects.")
         for role, email in demo.LOGINS.items():
             self.stdout.write(f"  {role:<12} {email}  password: {demo.DEMO_PASSWORD}")

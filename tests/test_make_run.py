@@ -1,0 +1,79 @@
+"""`make run`'s launcher: web server and task worker together, and Ctrl-C stops all of it."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import psutil
+import pytest
+from django.db import connection
+
+from accounts import demo
+from momento import embedded_db
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    for port in range(18100, 18999):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port")
+
+
+def get(url: str) -> tuple[int, str]:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.status, response.read().decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_launcher_serves_the_demo_world_runs_the_worker_and_stops_everything_on_ctrl_c():
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": embedded_db.url_for(connection.settings_dict),
+        "PORT": str(port),
+    }
+    launcher = subprocess.Popen(
+        [sys.executable, "-m", "momento.dev"],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                if get(f"http://127.0.0.1:{port}/health/")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.3)
+        status, html = get(f"http://127.0.0.1:{port}/")
+        assert status == 200
+        assert "Small gatherings, well matched." in html
+
+        processes = psutil.Process(launcher.pid).children(recursive=True)
+        commands = [" ".join(p.cmdline()) for p in processes]
+        assert any("runserver" in c for c in commands), commands
+        assert any("procrastinate worker" in c for c in commands), commands
+    finally:
+        os.killpg(launcher.pid, signal.SIGINT)  # what Ctrl-C in the terminal sends
+        output, _ = launcher.communicate(timeout=60)
+
+    assert launcher.returncode == 0, output
+    assert "Momento stopped." in output
+    for role, email in demo.LOGINS.items():
+        assert f"{role:<12} {email}" in output
+    assert not [p for p in processes if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
