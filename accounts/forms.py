@@ -1,11 +1,12 @@
+from allauth.account.forms import AddEmailForm as AllauthAddEmailForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django.core.validators import MaxLengthValidator
 
 from accounts.models import User
 
 
-class SignupForm(AllauthSignupForm):
-    """allauth's sign-up, refusing addresses too long to store (allauth would cut them short)."""
+class StorableEmailMixin:
+    """Refuse addresses too long to store: allauth would cut them short or fail to save them."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -14,3 +15,11 @@ class SignupForm(AllauthSignupForm):
         email.max_length = max_length
         email.validators.append(MaxLengthValidator(max_length))
         email.widget.attrs["maxlength"] = str(max_length)
+
+
+class SignupForm(StorableEmailMixin, AllauthSignupForm):
+    pass
+
+
+class AddEmailForm(StorableEmailMixin, AllauthAddEmailForm):
+    pass

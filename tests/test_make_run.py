@@ -2,11 +2,9 @@
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import psutil
@@ -15,24 +13,9 @@ from django.db import connection
 
 from accounts import demo
 from momento import embedded_db
+from tests.servers import free_port, get
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    for port in range(18100, 18999):
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no free port")
-
-
-def get(url: str) -> tuple[int, str]:
-    with urllib.request.urlopen(url, timeout=5) as response:
-        return response.status, response.read().decode()
 
 
 @pytest.mark.django_db(transaction=True)

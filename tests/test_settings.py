@@ -1,12 +1,17 @@
 """Production settings and schema checks, run in fresh processes as a deployment would."""
 
 import os
+import re
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+
+from tests.servers import free_port, get
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION = {
@@ -50,3 +55,60 @@ def test_production_refuses_to_start_without_a_required_setting(missing):
 @pytest.mark.django_db
 def test_no_model_change_lacks_a_migration():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_production_mode_collects_static_files_and_serves_pages_over_https(tmp_path):
+    from django.db import connection
+
+    from momento import embedded_db
+
+    env = {
+        **PRODUCTION,
+        "DATABASE_URL": embedded_db.url_for(connection.settings_dict),
+        "STATIC_ROOT": str(tmp_path / "static"),
+    }
+    collected = manage("collectstatic", "--noinput", "-v0", **env)
+    assert collected.returncode == 0, collected.stderr
+    assert (tmp_path / "static" / "staticfiles.json").exists()
+
+    port = free_port()
+    base = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "momento.wsgi", "-b", f"127.0.0.1:{port}", "-w", "1"],
+        cwd=ROOT,
+        env={**base, **env, "ALLOWED_HOSTS": "127.0.0.1"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                assert get(f"http://127.0.0.1:{port}/health/")[0] == 200
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "gunicorn did not answer"
+                time.sleep(0.2)
+
+        def https_get(path):
+            # What a TLS-terminating proxy in front of the app sends.
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{port}{path}", headers={"X-Forwarded-Proto": "https"}
+            )
+            return urllib.request.urlopen(request, timeout=5)
+
+        with https_get("/accounts/login/") as response:
+            html = response.read().decode()
+            headers = response.headers
+        assert "max-age=63072000" in headers["Strict-Transport-Security"]
+        assert "; Secure" in headers["Set-Cookie"]
+        css = re.search(r'href="(/static/css/app\.[^"]+)"', html).group(1)
+        assert css != "/static/css/app.css"  # the hashed, cacheable name
+        with https_get(css) as response:
+            assert response.status == 200
+            assert "max-age" in response.headers["Cache-Control"]
+    finally:
+        server.terminate()
+        server.communicate(timeout=10)
