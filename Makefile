@@ -7,7 +7,7 @@ UV_VERSION := 0.13.8
 export UV_PYTHON_DOWNLOADS := never
 export UV_NO_PROGRESS := 1
 
-.PHONY: install install-test run test lint format lock clean
+.PHONY: install install-test chromium install-chromium run test lint format lock clean
 
 install: $(VENV)/.installed
 
@@ -21,11 +21,13 @@ install-test: $(VENV)/.installed-test
 
 $(VENV)/.installed-test: $(VENV)/.installed requirements-dev.lock
 	$(UV) pip install --quiet --python $(PY) --require-hashes -r requirements-dev.lock
-	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || $(MAKE) --no-print-directory chromium
 	touch $@
 
 # Debian's chromium drives the browser tests (Playwright cannot download its own browser here).
 chromium:
+	@command -v chromium >/dev/null || $(MAKE) --no-print-directory install-chromium
+
+install-chromium:
 	@echo "Installing Debian's chromium for the browser tests"
 	$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq
 	$(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
@@ -33,7 +35,7 @@ chromium:
 run: install
 	$(PY) -m momento.dev
 
-test: install-test
+test: install-test chromium
 	$(PY) -m pytest -n auto
 
 lint: install-test

@@ -4,6 +4,7 @@ from django.core.management import call_command
 
 from accounts import demo
 from accounts.models import User, UserInternalMetrics
+from tests.accounts.helpers import log_in
 
 
 def snapshot():
@@ -30,7 +31,6 @@ def test_demo_world_has_a_verified_participant_host_and_staff_member_who_can_log
     assert User.objects.get(email=demo.LOGINS["staff"]).is_staff
     for email in demo.LOGINS.values():
         assert EmailAddress.objects.get(email=email).verified
-        response = client.post("/accounts/login/", {"login": email, "password": demo.DEMO_PASSWORD})
-        assert response.status_code == 302, email
+        assert log_in(client, email, demo.DEMO_PASSWORD).status_code == 302, email
         client.logout()
     assert User.objects.count() == len(demo.PEOPLE)

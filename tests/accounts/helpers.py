@@ -1,6 +1,7 @@
 import re
 
 from django.core import mail
+from django.urls import reverse
 
 LINK = re.compile(r"https?://[^\s]+/accounts/[^\s]+/")
 
@@ -10,3 +11,8 @@ def link_in(message: mail.EmailMessage) -> str:
     links = LINK.findall(message.body)
     assert len(links) == 1, message.body
     return links[0]
+
+
+def log_in(client, login: str, password: str):
+    """Log in through allauth's form, as a person does (unlike force_login)."""
+    return client.post(reverse("account_login"), {"login": login, "password": password})

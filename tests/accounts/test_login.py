@@ -2,12 +2,9 @@ import pytest
 from django.urls import reverse
 
 from accounts.factories import DEFAULT_PASSWORD
+from tests.accounts.helpers import log_in
 
 pytestmark = pytest.mark.django_db
-
-
-def log_in(client, login, password):
-    return client.post(reverse("account_login"), {"login": login, "password": password})
 
 
 def test_log_in_with_email_and_log_out(client, user):

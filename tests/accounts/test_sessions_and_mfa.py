@@ -10,16 +10,14 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.factories import DEFAULT_PASSWORD
+from tests.accounts.helpers import log_in
 
 pytestmark = pytest.mark.django_db
 
 
 def logged_in_device(user) -> Client:
     device = Client()
-    response = device.post(
-        reverse("account_login"), {"login": user.email, "password": DEFAULT_PASSWORD}
-    )
-    assert response.status_code == 302
+    assert log_in(device, user.email, DEFAULT_PASSWORD).status_code == 302
     return device
 
 
@@ -65,9 +63,7 @@ def test_totp_two_factor_activation_then_log_in_asks_for_a_code(user):
     assert Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
     client.logout()
-    response = client.post(
-        reverse("account_login"), {"login": user.email, "password": DEFAULT_PASSWORD}
-    )
+    response = log_in(client, user.email, DEFAULT_PASSWORD)
     assert response.status_code == 302
     assert response.url == reverse("mfa_authenticate")
     assert "_auth_user_id" not in client.session

@@ -5,7 +5,7 @@ from allauth.account.models import EmailAddress
 from django.urls import reverse
 
 from accounts.models import User, UserInternalMetrics
-from tests.accounts.helpers import link_in
+from tests.accounts.helpers import link_in, log_in
 
 SIGNUP = {
     "email": "new.person@example.com",
@@ -36,10 +36,7 @@ def test_signup_verify_and_log_in_journey(client, task_queue):
 
     # Unverified: logging in sends the person back to the verification notice.
     client.logout()
-    response = client.post(
-        reverse("account_login"),
-        {"login": "new.person@example.com", "password": SIGNUP["password1"]},
-    )
+    response = log_in(client, "new.person@example.com", SIGNUP["password1"])
     assert response.status_code == 302
     assert response.url == reverse("account_email_verification_sent")
     assert "_auth_user_id" not in client.session
@@ -52,10 +49,7 @@ def test_signup_verify_and_log_in_journey(client, task_queue):
     assert address.verified
 
     client.logout()
-    response = client.post(
-        reverse("account_login"),
-        {"login": "NEW.person@example.com", "password": SIGNUP["password1"]},
-    )
+    response = log_in(client, "NEW.person@example.com", SIGNUP["password1"])
     assert response.status_code == 302
     assert response.url == reverse("home")
     assert client.get(reverse("home")).context["user"] == user
