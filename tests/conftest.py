@@ -1,6 +1,5 @@
 import os
 import shutil
-import threading
 from dataclasses import dataclass
 
 import pytest
@@ -9,6 +8,7 @@ from procrastinate.contrib.django import app as task_app
 from procrastinate.testing import InMemoryConnector
 
 from accounts.factories import UserFactory
+from tests.queue import run_worker
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM must still be usable.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -40,17 +40,7 @@ class TaskQueue:
         return list(self.connector.jobs.values())
 
     def run(self) -> None:
-        """Run every waiting job, as the worker would, then return.
-
-        In a thread of its own: the worker needs an event loop, and Playwright's sync API
-        already runs one in the test thread.
-        """
-        worker = threading.Thread(
-            target=task_app.run_worker,
-            kwargs={"wait": False, "install_signal_handlers": False, "listen_notify": False},
-        )
-        worker.start()
-        worker.join()
+        run_worker()
 
     def outbox(self) -> list[mail.EmailMessage]:
         self.run()

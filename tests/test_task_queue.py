@@ -8,6 +8,8 @@ from procrastinate.contrib.django import app as task_app
 from procrastinate.contrib.django.django_connector import DjangoConnector
 from procrastinate.contrib.django.models import ProcrastinateJob
 
+from tests.queue import run_worker
+
 
 @pytest.fixture
 def postgres_task_queue(task_queue):
@@ -24,9 +26,9 @@ def postgres_task_queue(task_queue):
         cursor.execute("TRUNCATE procrastinate_jobs, procrastinate_events CASCADE")
 
 
-def run_worker(worker_connector):
+def run_worker_on(worker_connector):
     with task_app.replace_connector(worker_connector):
-        task_app.run_worker(wait=False, install_signal_handlers=False, listen_notify=False)
+        run_worker()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -50,7 +52,7 @@ def test_verification_email_is_queued_in_postgres_and_sent_by_the_worker(
     assert job.status == "todo"
     assert mail.outbox == []
 
-    run_worker(postgres_task_queue)
+    run_worker_on(postgres_task_queue)
 
     job.refresh_from_db()
     assert job.status == "succeeded"
