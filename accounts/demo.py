@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.contrib.auth.hashers import make_password
+
 from accounts.factories import UserFactory
 from accounts.models import User
 
@@ -52,6 +54,8 @@ class World:
 
 def seed(world: World | None = None) -> World:
     world = world or World()
+    # Everyone shares the demo password: hash it once rather than once per person.
+    password_hash = make_password(DEMO_PASSWORD)
     existing = {user.email: user for user in User.objects.filter(email__endswith=DEMO_DOMAIN)}
     for person in PEOPLE:
         user = existing.get(person.email)
@@ -59,12 +63,13 @@ def seed(world: World | None = None) -> World:
             user = UserFactory(
                 username=person.username,
                 email=person.email,
-                password=DEMO_PASSWORD,
+                password=None,
                 last_name=person.last_name,
                 birth_date=person.birth_date,
                 phone_number=person.phone_number,
                 staff=person.role == "staff",
             )
+            User.objects.filter(pk=user.pk).update(password=password_hash)
             world.created.append(user)
         world.users[person.username] = user
     return world

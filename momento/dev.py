@@ -33,34 +33,42 @@ def main() -> int:
         # Children connect to the server this process owns instead of joining it themselves.
         env["DATABASE_URL"] = embedded_db.url_for(settings.DATABASES["default"])
 
-    address = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
-    manage = [sys.executable, "manage.py"]
-    children = [
-        subprocess.Popen([*manage, "runserver", address], env=env, start_new_session=True),
-        subprocess.Popen([*manage, "procrastinate", "worker"], env=env, start_new_session=True),
-    ]
-
-    print(f"\nMomento is running at http://{address}/  (Ctrl-C stops everything)")
-    print(f"Demo log-ins, password {demo.DEMO_PASSWORD!r}:")
-    for role, email in demo.LOGINS.items():
-        print(f"  {role:<12} {email}")
-    print(
-        "Emails (verification links included) are printed by the task worker below.\n", flush=True
-    )
-
     stopping = False
 
     def stop(signum, frame):
         nonlocal stopping
         stopping = True
 
+    # Installed before the children start, so Ctrl-C can never orphan one of them.
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
-    while not stopping and all(child.poll() is None for child in children):
-        time.sleep(0.2)
 
-    for child in children:
+    address = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+    manage = [sys.executable, "manage.py"]
+    children = {
+        "web server": subprocess.Popen(
+            [*manage, "runserver", address], env=env, start_new_session=True
+        ),
+        "task worker": subprocess.Popen(
+            [*manage, "procrastinate", "worker"], env=env, start_new_session=True
+        ),
+    }
+
+    print(f"\nMomento is running at http://{address}/  (Ctrl-C stops everything)")
+    print(f"Demo log-ins, password {demo.DEMO_PASSWORD!r}:")
+    for role, email in demo.LOGINS.items():
+        print(f"  {role:<12} {email}")
+    print("Emails (verification links included) are printed by the task worker.\n", flush=True)
+
+    while not stopping and all(child.poll() is None for child in children.values()):
+        time.sleep(0.2)
+    died = [name for name, child in children.items() if child.poll() is not None]
+
+    for child in children.values():
         _stop_group(child)
+    if died and not stopping:
+        print(f"Momento stopped: the {died[0]} exited unexpectedly.", flush=True)
+        return 1
     print("Momento stopped.", flush=True)
     return 0
 

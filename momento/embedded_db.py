@@ -11,6 +11,7 @@ import contextlib
 import json
 import warnings
 from pathlib import Path
+from urllib.parse import quote
 
 import psutil
 import psycopg
@@ -72,8 +73,6 @@ def _create_database(socket_dir: str, database: str) -> None:
 def url_for(settings: dict) -> str:
     """A DATABASE_URL for Django connection settings: child processes use it to connect to the
     server their parent owns instead of joining it themselves."""
-    from urllib.parse import quote
-
     credentials = quote(settings["USER"], safe="")
     if settings.get("PASSWORD"):
         credentials += ":" + quote(settings["PASSWORD"], safe="")

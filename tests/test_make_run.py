@@ -2,6 +2,7 @@
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -60,3 +61,25 @@ def test_launcher_serves_the_demo_world_runs_the_worker_and_stops_everything_on_
     for role, email in demo.LOGINS.items():
         assert f"{role:<12} {email}" in output
     assert not [p for p in processes if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_launcher_stops_everything_and_fails_when_the_web_server_cannot_start():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", free_port()))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "momento.dev"],
+            cwd=ROOT,
+            env={
+                **os.environ,
+                "DATABASE_URL": embedded_db.url_for(connection.settings_dict),
+                "PORT": str(port),
+            },
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert result.returncode == 1
+    assert "the web server exited unexpectedly" in result.stdout
