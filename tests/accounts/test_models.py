@@ -1,5 +1,6 @@
 import pytest
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.factories import UserFactory, UserInternalMetricsFactory
@@ -85,3 +86,20 @@ def test_the_console_is_closed_to_participants(client, user):
     response = client.get(reverse("admin:accounts_user_changelist"))
     assert response.status_code == 302
     assert "login" in response.url
+
+
+@pytest.mark.parametrize(
+    "url_name", ["admin:accounts_user_changelist", "admin:accounts_userinternalmetrics_changelist"]
+)
+def test_console_lists_run_the_same_number_of_queries_for_2_and_20_users(
+    client, staff, url_name, django_assert_num_queries
+):
+    client.force_login(staff)
+    url = reverse(url_name)
+    UserFactory.create_batch(1)
+    client.get(url)  # warm the session and content-type caches
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    UserFactory.create_batch(18)
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200
