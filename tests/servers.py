@@ -2,7 +2,11 @@
 
 import os
 import socket
+import time
 import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def free_port() -> int:
@@ -23,3 +27,16 @@ def free_port() -> int:
 def get(url: str) -> tuple[int, str]:
     with urllib.request.urlopen(url, timeout=5) as response:
         return response.status, response.read().decode()
+
+
+def wait_until_healthy(port: int, timeout: float) -> None:
+    """Wait for the app on `port` to answer /health/ with 200, or fail the test."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if get(f"http://127.0.0.1:{port}/health/")[0] == 200:
+                return
+        except OSError:
+            pass
+        assert time.monotonic() < deadline, f"nothing answered on port {port} in {timeout} s"
+        time.sleep(0.2)

@@ -2,11 +2,10 @@
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.servers import ROOT
 
 
 @pytest.mark.parametrize("command", [["check"], ["format", "--check"]])

@@ -5,8 +5,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
-from pathlib import Path
 
 import psutil
 import pytest
@@ -14,36 +12,31 @@ from django.db import connection
 
 from accounts import demo
 from momento import embedded_db
-from tests.servers import free_port, get
+from tests.servers import ROOT, free_port, get, wait_until_healthy
 
-ROOT = Path(__file__).resolve().parent.parent
+
+def launcher_env(port: int) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": embedded_db.url_for(connection.settings_dict),
+        "PORT": str(port),
+    }
 
 
 @pytest.mark.django_db(transaction=True)
 def test_launcher_serves_the_demo_world_runs_the_worker_and_stops_everything_on_ctrl_c():
     port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": embedded_db.url_for(connection.settings_dict),
-        "PORT": str(port),
-    }
     launcher = subprocess.Popen(
         [sys.executable, "-m", "momento.dev"],
         cwd=ROOT,
-        env=env,
+        env=launcher_env(port),
         start_new_session=True,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
     try:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            try:
-                if get(f"http://127.0.0.1:{port}/health/")[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.3)
+        wait_until_healthy(port, timeout=90)
         status, html = get(f"http://127.0.0.1:{port}/")
         assert status == 200
         assert "Small gatherings, well matched." in html
@@ -72,11 +65,7 @@ def test_launcher_stops_everything_and_fails_when_the_web_server_cannot_start():
         result = subprocess.run(
             [sys.executable, "-m", "momento.dev"],
             cwd=ROOT,
-            env={
-                **os.environ,
-                "DATABASE_URL": embedded_db.url_for(connection.settings_dict),
-                "PORT": str(port),
-            },
+            env=launcher_env(port),
             capture_output=True,
             text=True,
             timeout=120,

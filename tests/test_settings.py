@@ -4,16 +4,13 @@ import os
 import re
 import subprocess
 import sys
-import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
-from tests.servers import free_port, get
+from tests.servers import ROOT, free_port, wait_until_healthy
 
-ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION = {
     "DEBUG": "false",
     "SECRET_KEY": "x7!Kq2vLm9#Rt4pZw8@Nc3$Hy6^Jb1&Fd5*Gs0(Ue2)Ao7-Ei9+Wr3=Tn8_Yk4",
@@ -83,14 +80,7 @@ def test_production_mode_collects_static_files_and_serves_pages_over_https(tmp_p
         text=True,
     )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                assert get(f"http://127.0.0.1:{port}/health/")[0] == 200
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "gunicorn did not answer"
-                time.sleep(0.2)
+        wait_until_healthy(port, timeout=30)
 
         def https_get(path):
             # What a TLS-terminating proxy in front of the app sends.
