@@ -7,7 +7,7 @@ UV_VERSION := 0.13.8
 export UV_PYTHON_DOWNLOADS := never
 export UV_NO_PROGRESS := 1
 
-.PHONY: install install-test chromium install-chromium run test lint format lock clean
+.PHONY: install install-test system-deps install-system-deps run test lint format lock clean
 
 install: $(VENV)/.installed
 
@@ -23,20 +23,25 @@ $(VENV)/.installed-test: $(VENV)/.installed requirements-dev.lock
 	$(UV) pip install --quiet --python $(PY) --require-hashes -r requirements-dev.lock
 	touch $@
 
-# Debian's chromium drives the browser tests (Playwright cannot download its own browser here).
-chromium:
-	@command -v chromium >/dev/null || $(MAKE) --no-print-directory install-chromium
+# The browser and HTML checks need Debian's chromium (Playwright cannot download its own browser
+# here) and Java (the Nu HTML checker); axe-core and the checker come from npm, pinned by hash.
+system-deps:
+	@command -v chromium >/dev/null && command -v java >/dev/null || $(MAKE) --no-print-directory install-system-deps
 
-install-chromium:
-	@echo "Installing Debian's chromium for the browser tests"
+install-system-deps:
+	@echo "Installing Debian's chromium and a Java runtime for the browser and HTML checks"
 	$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq
-	$(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+	$(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium default-jre-headless >/dev/null
+
+node_modules/.installed: package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
 
 run: install
 	$(PY) -m momento.dev
 
-test: install-test chromium
-	$(PY) -m pytest -n auto
+test: install-test system-deps node_modules/.installed
+	$(PY) -m pytest -n auto --dist loadgroup
 
 lint: install-test
 	$(VENV)/bin/ruff check .
@@ -52,4 +57,4 @@ lock: install
 	$(UV) pip compile pyproject.toml --quiet --group dev --python-version 3.11 --generate-hashes -c requirements.lock -o requirements-dev.lock
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache test-results
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache test-results

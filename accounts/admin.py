@@ -1,6 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.forms import (
+    AdminPasswordChangeForm,
+    AdminUserCreationForm,
+    ReadOnlyPasswordHashWidget,
+    SetUnusablePasswordMixin,
+    UserChangeForm,
+)
 
 from accounts.models import User, UserInternalMetrics
 
@@ -17,16 +23,39 @@ class MomentoUserCreationForm(AdminUserCreationForm):
         fields = ["email", "username"]
 
 
+class PasswordSummaryWidget(ReadOnlyPasswordHashWidget):
+    """Django's widget puts the read-only field's `disabled` on a <div>, which is invalid HTML;
+    the summary is not an input, so it goes."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"].pop("disabled", None)
+        return context
+
+
 class MomentoUserChangeForm(UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].widget.__class__ = PasswordSummaryWidget
+
+
+class MomentoPasswordChangeForm(AdminPasswordChangeForm):
+    # Django's template puts this help text inside a <p>; its warning list (<ul>) made that
+    # invalid HTML. The same warning without the list.
+    usable_password_help_text = SetUnusablePasswordMixin.usable_password_help_text + (
+        " If disabled, the current password for this user will be lost."
+    )
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     form = MomentoUserChangeForm
     add_form = MomentoUserCreationForm
+    change_password_form = MomentoPasswordChangeForm
     inlines = [InternalMetricsInline]
     list_display = ["username", "email", "is_staff", "is_active", "date_joined"]
     list_filter = ["is_staff", "is_superuser", "is_active", "language_preference"]
@@ -74,6 +103,8 @@ class UserInternalMetricsAdmin(admin.ModelAdmin):
     list_display = ["user", "absentee_rating", "internal_attractiveness_rating", "updated_at"]
     list_select_related = ["user"]
     search_fields = ["user__username", "user__email"]
-    autocomplete_fields = ["user"]
-    readonly_fields = ["updated_at"]
+    readonly_fields = ["user", "updated_at"]  # a row belongs to its user for good
     ordering = ["absentee_rating"]
+
+    def has_add_permission(self, request):
+        return False  # every user gets their row when they are created

@@ -32,7 +32,7 @@ def test_staff_see_the_console_link(client, staff):
 def test_layout_loads_htmx_from_our_own_static_files_and_sends_the_csrf_token(client):
     html = client.get(reverse("home")).content.decode()
     assert '<script src="/static/django_htmx/htmx-2.min.js"' in html
-    assert 'hx-headers=\'{"X-CSRFToken": "' in html
+    assert 'data-hx-headers=\'{"X-CSRFToken": "' in html
     assert "https://" not in html.split("<body")[0]  # nothing from a CDN
 
 

@@ -17,7 +17,7 @@ def test_htmx_posts_pass_csrf_protection(page: Page, live_server):
     expect(page.get_by_role("heading", name="Hello, hana")).to_be_visible()
 
     assert page.evaluate("htmx.version").startswith("2.")
-    # Log-out is a CSRF-protected POST; htmx sends the token from <body hx-headers>.
+    # Log-out is a CSRF-protected POST; htmx sends the token from <body data-hx-headers>.
     status = page.evaluate(
         """() => new Promise(resolve => {
             document.body.addEventListener('htmx:afterRequest',

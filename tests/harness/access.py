@@ -1,0 +1,162 @@
+"""The access matrix: for every URL pattern of the project, the status each role must get.
+
+A URL pattern without a rule here fails `test_every_url_pattern_has_an_access_rule`: whoever adds
+a page decides, in this file, who may see it. Objects in URLs belong to the world's host, so a
+stranger asking for them must get 404, never a hint that they exist.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.contrib import admin
+from django.urls import reverse
+
+from tests.harness.world import ANONYMOUS, World
+
+OK, FOUND, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 302, 403, 404, 405
+PARTICIPANTS = ("stranger", "invitee", "guest", "host")
+
+
+@dataclass(frozen=True)
+class Rule:
+    anonymous: int
+    signed_in: int  # every participant, and staff unless `staff` says otherwise
+    staff: int | None = None
+    roles: dict[str, int] = field(default_factory=dict)  # exceptions for single roles
+    url: Callable[[World], str] | None = None  # for patterns with arguments
+
+    def expected(self, role: str) -> int:
+        if role in self.roles:
+            return self.roles[role]
+        if role == ANONYMOUS:
+            return self.anonymous
+        if role == "staff" and self.staff is not None:
+            return self.staff
+        return self.signed_in
+
+
+PUBLIC = Rule(anonymous=OK, signed_in=OK)
+GUESTS_ONLY = Rule(anonymous=OK, signed_in=FOUND)  # signed-in people are sent on their way
+SIGNED_IN = Rule(anonymous=FOUND, signed_in=OK)  # anonymous visitors are sent to log in
+
+RULES: dict[str, Rule] = {
+    "home": PUBLIC,
+    "health": PUBLIC,
+    # Accounts (allauth).
+    "account_login": GUESTS_ONLY,
+    "account_signup": GUESTS_ONLY,
+    "account_logout": Rule(anonymous=FOUND, signed_in=OK),  # a confirmation; logging out is POST
+    "account_inactive": PUBLIC,
+    "account_reauthenticate": SIGNED_IN,
+    "account_email": SIGNED_IN,
+    "account_email_verification_sent": PUBLIC,
+    "account_change_password": SIGNED_IN,
+    "account_set_password": Rule(anonymous=FOUND, signed_in=FOUND),  # everyone has a password
+    "account_reset_password": PUBLIC,
+    "account_reset_password_done": PUBLIC,
+    "account_reset_password_from_key_done": PUBLIC,
+    "account_confirm_login_code": Rule(anonymous=FOUND, signed_in=FOUND),  # no code pending
+    # A forged key shows "invalid link" to everyone, whoever's account it claims.
+    "account_confirm_email": Rule(
+        anonymous=OK, signed_in=OK, url=lambda w: f"/accounts/confirm-email/forged-key-{w.host.pk}/"
+    ),
+    "account_reset_password_from_key": Rule(
+        anonymous=OK,
+        signed_in=OK,
+        url=lambda w: reverse(
+            "account_reset_password_from_key", kwargs={"uidb36": "4z", "key": "forged-key"}
+        ),
+    ),
+    # Two-factor authentication (allauth.mfa): staff have TOTP in the world, participants don't.
+    "mfa_index": SIGNED_IN,
+    # Changing a second factor first asks for the password again (a fresh log-in has none).
+    "mfa_authenticate": Rule(anonymous=FOUND, signed_in=FOUND),  # only mid-login
+    "mfa_reauthenticate": Rule(anonymous=FOUND, signed_in=FOUND, staff=OK),
+    "mfa_activate_totp": Rule(anonymous=FOUND, signed_in=FOUND),
+    "mfa_deactivate_totp": Rule(anonymous=FOUND, signed_in=NOT_FOUND, staff=FOUND),
+    "mfa_view_recovery_codes": Rule(anonymous=FOUND, signed_in=NOT_FOUND, staff=FOUND),
+    "mfa_generate_recovery_codes": Rule(anonymous=FOUND, signed_in=FOUND),
+    "mfa_download_recovery_codes": Rule(anonymous=FOUND, signed_in=NOT_FOUND, staff=FOUND),
+    "usersessions_list": SIGNED_IN,
+    # The console (Django admin): staff only; everyone else is sent to the log-in page.
+    # The console's log-in is allauth's (rate limits, two-factor); others are refused there.
+    "admin:login": Rule(anonymous=FOUND, signed_in=FORBIDDEN, staff=FOUND),
+    "admin:logout": Rule(anonymous=FOUND, signed_in=FOUND, staff=NOT_ALLOWED),  # POST only
+    "admin:autocomplete": Rule(anonymous=FOUND, signed_in=FOUND, staff=FORBIDDEN),  # needs a field
+    "admin:app_list": Rule(
+        anonymous=FOUND, signed_in=FOUND, staff=OK, url=lambda w: "/admin/accounts/"
+    ),
+    # No model has a public page yet: "view on site" finds nothing, even for staff.
+    "admin:view_on_site": Rule(
+        anonymous=FOUND,
+        signed_in=FOUND,
+        staff=NOT_FOUND,
+        url=lambda w: reverse("admin:view_on_site", args=[_content_type(w.host).pk, w.host.pk]),
+    ),
+    "/admin/(?P<url>.*)$": Rule(  # the console's catch-all
+        anonymous=FOUND, signed_in=FOUND, staff=NOT_FOUND, url=lambda w: "/admin/nowhere/"
+    ),
+}
+
+ADMIN_ACTIONS = ("changelist", "add", "history", "delete", "change")
+# What the console refuses even to staff, by design.
+ADMIN_REFUSALS = {
+    "admin:accounts_userinternalmetrics_add": FORBIDDEN,  # metrics come with the user
+    "admin:procrastinate_procrastinatejob_add": FORBIDDEN,  # jobs come from the app
+    "admin:procrastinate_procrastinatejob_delete": FORBIDDEN,
+}
+
+
+def _content_type(obj):
+    from django.contrib.contenttypes.models import ContentType
+
+    return ContentType.objects.get_for_model(obj)
+
+
+def _admin_object(world: World, app_label: str, model_name: str):
+    for model in admin.site._registry:
+        opts = model._meta
+        if (opts.app_label, opts.model_name) == (app_label, model_name):
+            if model is type(world.host):
+                return world.host
+            instance = model._default_manager.order_by("pk").first()
+            assert instance, f"build_world() must create a {opts.label} for its admin pages"
+            return instance
+    raise LookupError(f"{app_label}.{model_name} is not in the admin")
+
+
+def admin_rule(key: str, route: str) -> Rule | None:
+    """The console's own URLs follow one rule; objects come from the world."""
+    if not route.startswith("/admin/"):
+        return None
+    staff = ADMIN_REFUSALS.get(key, OK)
+    name = key.removeprefix("admin:")
+    is_model_page = route.count("/") >= 5  # /admin/<app>/<model>/...
+    for action in ADMIN_ACTIONS:
+        if is_model_page and name.endswith(f"_{action}"):
+            app_label, model_name = route.split("/")[2:4]
+
+            def url(world, key=key, app_label=app_label, model_name=model_name, action=action):
+                if action in ("changelist", "add"):
+                    return reverse(key)
+                obj = _admin_object(world, app_label, model_name)
+                return reverse(key, args=[obj.pk])
+
+            return Rule(anonymous=FOUND, signed_in=FOUND, staff=staff, url=url)
+    if key.endswith("<path:object_id>/"):  # the old change URL, redirected to the new one
+        app_label, model_name = route.split("/")[2:4]
+
+        def old_url(world, app_label=app_label, model_name=model_name):
+            obj = _admin_object(world, app_label, model_name)
+            return f"/admin/{app_label}/{model_name}/{obj.pk}/"
+
+        return Rule(anonymous=FOUND, signed_in=FOUND, url=old_url)
+    return Rule(anonymous=FOUND, signed_in=FOUND, staff=staff)
+
+
+def rule_for(key: str, route: str) -> Rule | None:
+    return RULES.get(key) or admin_rule(key, route)
+
+
+def url_for(key: str, rule: Rule, world: World) -> str:
+    return rule.url(world) if rule.url else reverse(key)

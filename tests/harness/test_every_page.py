@@ -1,0 +1,152 @@
+"""Every page of the project, found by itself, as every role: the access matrix, the
+private-data canary, the security headers (Mozilla Observatory rules, production settings) and
+valid HTML (the Nu checker).
+
+The world is built and crawled once per module, inside a transaction that is rolled back.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.conf import settings
+from django.db import transaction
+from django.test import override_settings
+
+from tests.harness import observatory
+from tests.harness.access import RULES, rule_for, url_for
+from tests.harness.checkers import validate_html
+from tests.harness.site import Page, Route, client_for, crawl, fetch, routes
+from tests.harness.world import ANONYMOUS, PEOPLE, ROLES, build_world, private_strings
+
+# The database mark makes pytest-django set up the test database for the crawl; the group keeps
+# the module on one worker, so the crawl runs once.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("every_page")]
+
+
+@dataclass
+class Visit:
+    route: Route
+    expected: int
+    page: Page
+
+
+@dataclass
+class Site:
+    visits: dict[str, list[Visit]]  # role -> one visit per URL pattern
+    pages: dict[str, list[Page]]  # role -> every page reached (patterns, links, htmx)
+    private: dict[str, set[str]]  # person -> their private strings
+
+
+@pytest.fixture(scope="module")
+def site(django_db_setup, django_db_blocker) -> Site:
+    with (
+        django_db_blocker.unblock(),
+        override_settings(**settings.HTTPS_SETTINGS),
+        transaction.atomic(),
+    ):
+        world = build_world()
+        visits, pages = {}, {}
+        for role in ROLES:
+            client = client_for(world, role)
+            visits[role] = []
+            for route in routes():
+                rule = rule_for(route.key, route.route)
+                if rule:
+                    url = url_for(route.key, rule, world)
+                    page = fetch(client, role, route.key, url)
+                    visits[role].append(Visit(route, rule.expected(role), page))
+            seeds = [visit.page for visit in visits[role]]
+            pages[role] = seeds + crawl(client, role, seeds)
+        private = {person: private_strings(world.people[person]) for person in PEOPLE}
+        transaction.set_rollback(True)
+    return Site(visits, pages, private)
+
+
+def test_every_url_pattern_has_an_access_rule():
+    found = {route.key: route for route in routes()}
+    missing = [f"{r.key} ({r.route})" for r in found.values() if not rule_for(r.key, r.route)]
+    assert not missing, "add a rule to tests/harness/access.py for: " + ", ".join(missing)
+    stale = sorted(set(RULES) - set(found))
+    assert not stale, f"rules for URLs that no longer exist: {stale}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_the_expected_status_on_every_url(site, role):
+    wrong = [
+        f"{v.route.key} {v.page.url}: {v.page.status}, expected {v.expected}"
+        for v in site.visits[role]
+        if v.page.status != v.expected
+    ]
+    assert not wrong, "\n".join(wrong)
+    assert len(site.visits[role]) > 40
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_page_or_fragment_shows_anyone_elses_private_data(site, role):
+    leaks = []
+    for page in site.pages[role]:
+        if role == "staff" and page.url.startswith("/admin/"):
+            continue  # the console is where staff see private data
+        for person, values in site.private.items():
+            if person == role:
+                continue
+            leaks += [f"{page.url} shows {person}'s {v!r}" for v in values if v in page.body]
+    assert not leaks, "\n".join(leaks)
+    assert any(p.htmx for p in site.pages[role]), "fragments were rendered too"
+
+
+def test_the_canary_would_notice_a_leak(site):
+    """The sentinels really are in the database and findable: a page showing one is caught."""
+    host_values = site.private["host"]
+    assert any("@sentinel.test" in v for v in host_values)
+    assert any(v.startswith("cus_CANARY") for v in host_values)
+    assert any("271828" in v for v in host_values)  # internal metrics
+    assert len(host_values) >= 10
+
+
+def _documents(site: Site) -> dict[str, Page]:
+    documents = {}
+    for role, pages in site.pages.items():
+        for page in pages:
+            if page.is_html and not page.htmx and page.body.lstrip().startswith("<!DOCTYPE"):
+                documents.setdefault(f"{page.url} as {role}", page)
+    return documents
+
+
+def test_every_page_scores_a_plus_on_the_mozilla_observatory_rules(site):
+    failures = []
+    for name, page in _documents(site).items():
+        result = observatory.score(
+            url=f"https://testserver{page.url}",
+            status=page.status,
+            headers=page.headers,
+            set_cookies=page.set_cookies,
+            html=page.body,
+        )
+        if result.grade != "A+":
+            penalties = {t: m for t, m in result.modifiers.items() if m < 0}
+            failures.append(f"{name}: {result.grade} ({result.score}) {penalties}")
+    assert not failures, "\n".join(failures)
+
+
+def test_every_page_sends_the_security_headers(site):
+    for name, page in _documents(site).items():
+        csp = page.headers["Content-Security-Policy"]
+        assert "unsafe-inline" not in csp and "unsafe-eval" not in csp, name
+        assert "frame-ancestors 'none'" in csp, name
+        assert page.headers["Strict-Transport-Security"].startswith("max-age=63072000"), name
+        assert page.headers["X-Content-Type-Options"] == "nosniff", name
+        assert page.headers["X-Frame-Options"] == "DENY", name
+        assert page.headers["Referrer-Policy"] == "strict-origin-when-cross-origin", name
+        assert "camera=()" in page.headers["Permissions-Policy"], name
+        for cookie in page.set_cookies:
+            assert "Secure" in cookie and "HttpOnly" in cookie, f"{name}: {cookie}"
+
+
+def test_every_page_is_valid_html(site):
+    documents = _documents(site)
+    errors = validate_html({name: page.body for name, page in documents.items()})
+    report = [f"{name}: {e}" for name, messages in errors.items() for e in messages]
+    assert not report, "\n".join(report)
+    assert len(documents) > 50
+    assert any(name.endswith(f"as {ANONYMOUS}") for name in documents)

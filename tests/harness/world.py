@@ -1,0 +1,102 @@
+"""The harnesses' world: one person per role, each with sentinel values in every private field
+and in their internal metrics, and the objects that tie them together.
+
+Every capability extends `build_world` so its pages are checked by the access matrix and the
+private-data canary: the host owns the objects, the invitee holds an invitation, the guest a
+confirmed seat, the stranger nothing.
+"""
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+
+from accounts.factories import UserFactory, UserInternalMetricsFactory
+from accounts.models import User
+
+ANONYMOUS = "anonymous"
+PEOPLE = ("stranger", "invitee", "guest", "host", "staff")
+ROLES = (ANONYMOUS, *PEOPLE)
+
+
+@dataclass
+class World:
+    people: dict[str, User]
+    objects: dict[str, object] = field(default_factory=dict)
+
+    def __getattr__(self, name: str):
+        try:
+            return self.__dict__["people"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def _sentinel_person(role: str, number: int) -> User:
+    user = UserFactory(
+        username=role,
+        email=f"canary.{role}.{number}7q@sentinel.test",
+        last_name=f"Zzcanary{role.title()}lastname",
+        phone_number=f"+1 555 01{number}0 {number}{number}7{number}",
+        birth_date=date(1931, 3, 10 + number),
+        payment_customer_id=f"cus_CANARY{role.upper()}{number}x7",
+        staff=role == "staff",
+    )
+    UserInternalMetricsFactory(
+        user=user,
+        absentee_rating=float(f"0.{number}31415"),
+        internal_attractiveness_rating=float(f"{number}.271828"),
+    )
+    return user
+
+
+def build_world() -> World:
+    world = World(people={role: _sentinel_person(role, n) for n, role in enumerate(PEOPLE, 1)})
+    _console_objects(world)
+    return world
+
+
+def _console_objects(world: World) -> None:
+    """One row of every model the console shows, so each of its pages has an object to open."""
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP
+    from allauth.usersessions.models import UserSession
+    from django.contrib.auth.models import Group
+    from django.db import connection
+
+    from accounts.tasks import send_email
+
+    Group.objects.create(name="Moderators")
+    TOTP.activate(world.staff, "JBSWY3DPEHPK3PXP")
+    RecoveryCodes.activate(world.staff)
+    UserSession.objects.create(
+        user=world.host, ip="192.0.2.7", session_key="harness-session", user_agent="Harness"
+    )
+    with connection.cursor() as cursor:  # a job row even while tests queue jobs in memory
+        cursor.execute(
+            "INSERT INTO procrastinate_jobs (queue_name, task_name, args) VALUES (%s, %s, %s)",
+            ["emails", send_email.name, json.dumps({"message": {"subject": "Harness"}})],
+        )
+
+
+def private_strings(user: User) -> set[str]:
+    """Every way a person's private data or internal metrics could show up in text."""
+    values = {user.email, user.email.split("@")[0], user.phone_number, user.last_name}
+    values.add(user.payment_customer_id)
+    if user.birth_date:
+        born = user.birth_date
+        values |= {
+            born.isoformat(),
+            born.strftime("%d/%m/%Y"),
+            born.strftime("%m/%d/%Y"),
+            f"{born:%B} {born.day}, {born.year}",
+            f"{born:%b}. {born.day}, {born.year}",
+            f"{born.day} {born:%B} {born.year}",
+        }
+    metrics = getattr(user, "internal_metrics", None)
+    if metrics is not None:
+        metrics.refresh_from_db()
+        for number in (metrics.absentee_rating, metrics.internal_attractiveness_rating):
+            if number not in (0.0, 1.0):
+                text = repr(number)
+                values |= {text, text.replace(".", ",")}
+    # Too short to be a sentinel: defaults and common values would match anywhere.
+    return {value for value in values if value and len(value) >= 6}
