@@ -1,0 +1,170 @@
+"""Form fuzzing: every POST form the site shows, found by itself, gets generated bad input
+(Hypothesis). No submission may fail with a 500, and a rejected one may write nothing."""
+
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.urls import Resolver404, resolve
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.harness.access import rule_for, url_for
+from tests.harness.site import fetch, routes
+from tests.harness.world import ANONYMOUS, build_world
+
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("forms")]
+
+# Participants all see the same forms; one of them stands for the rest.
+FUZZED_ROLES = (ANONYMOUS, "host", "staff")
+# Forms whose whole point is to destroy the world the next example needs.
+NOT_FUZZED = ("_delete", "admin:logout", "account_logout")
+# Tables that change on every request whatever the outcome: sessions, the cache (rate-limit
+# counters), the task queue and allauth's record of a session's last activity.
+VOLATILE = ("django_session", "momento_cache", "procrastinate_", "usersessions_usersession")
+
+WEIRD = [
+    "",
+    " ",
+    "\x00",
+    "\u202e\u0000evil",
+    "' OR 1=1 --",
+    "<script>alert(1)</script>",
+    "9" * 40,
+    "-1",
+    "0",
+    "1e309",
+    "NaN",
+    "2026-02-30",
+    "not-an-email",
+    "a@b",
+    "😀" * 300,
+    "x" * 100_000,
+    "../../etc/passwd",
+]
+text = st.text(st.characters(exclude_categories=("Cs",)), max_size=300)
+bad_value = st.one_of(st.sampled_from(WEIRD), text)
+
+
+@dataclass(frozen=True)
+class Form:
+    role: str
+    page: str
+    action: str
+    name: str  # the URL name the form posts to
+    fields: tuple[str, ...]
+    hidden: tuple[tuple[str, str], ...]
+
+
+FIELD_TAGS = ("input", "select", "textarea", "button")
+
+
+class _Forms(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.forms: list[dict] = []
+        self.current: dict | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and (attrs.get("method") or "get").lower() == "post":
+            self.current = {"action": attrs.get("action") or "", "fields": [], "hidden": []}
+            self.forms.append(self.current)
+        elif self.current is not None and attrs.get("name") and tag in FIELD_TAGS:
+            if attrs.get("type") == "hidden" or attrs["name"] == "csrfmiddlewaretoken":
+                self.current["hidden"].append((attrs["name"], attrs.get("value") or ""))
+            else:
+                self.current["fields"].append(attrs["name"])
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.current = None
+
+
+def discover_forms(world) -> list[Form]:
+    found: dict[tuple, Form] = {}
+    for role in FUZZED_ROLES:
+        client = _client(world, role)
+        for route in routes():
+            rule = rule_for(route.key, route.route)
+            if not rule or rule.expected(role) != 200:
+                continue
+            page = fetch(client, role, route.key, url_for(route.key, rule, world))
+            parser = _Forms()
+            parser.feed(page.body)
+            for form in parser.forms:
+                action = urlsplit(urljoin(page.url, form["action"])).path
+                try:
+                    match = resolve(action)
+                except Resolver404:
+                    continue
+                name = match.view_name
+                if any(part in name for part in NOT_FUZZED):
+                    continue
+                fields = tuple(dict.fromkeys(form["fields"]))
+                key = (role, name, fields)
+                found.setdefault(
+                    key, Form(role, page.url, action, name, fields, tuple(form["hidden"]))
+                )
+    return list(found.values())
+
+
+def _client(world, role) -> Client:
+    client = Client()
+    if role != ANONYMOUS:
+        client.force_login(world.people[role])
+    return client
+
+
+def snapshot() -> dict[str, str]:
+    """A fingerprint of every table's rows, but the volatile ones."""
+    tables = [t for t in connection.introspection.table_names() if not t.startswith(VOLATILE)]
+    query = " UNION ALL ".join(
+        f"SELECT '{t}', md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) FROM \"{t}\" x"
+        for t in tables
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(query)
+        return dict(cursor.fetchall())
+
+
+def submissions(form: Form):
+    one_field = st.one_of(bad_value, st.lists(bad_value, min_size=2, max_size=3), st.none())
+    return st.fixed_dictionaries(dict.fromkeys(form.fields, one_field))
+
+
+def fuzz(form: Form, world) -> None:
+    @settings(
+        max_examples=12, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
+    @given(values=submissions(form))
+    def submit(values):
+        cache.clear()  # rate limits would turn every later example into a 429
+        client = _client(world, form.role)
+        data = dict(form.hidden)
+        data.update({k: v for k, v in values.items() if v is not None})
+        before = snapshot()
+        response = client.post(form.action, data, secure=True)
+        assert response.status_code < 500
+        if not 300 <= response.status_code < 400:  # refused: shown again, or an error
+            assert snapshot() == before, f"{form.name} wrote to the database"
+
+    submit()
+
+
+def test_every_form_refuses_bad_input_cleanly():
+    world = build_world()
+    forms = discover_forms(world)
+    assert {f.name for f in forms} >= {"account_login", "account_signup", "account_email"}
+    assert any(f.name.startswith("admin:") for f in forms)
+    failures = []
+    for form in forms:
+        try:
+            fuzz(form, world)
+        except Exception as error:  # every form's failure is reported, not only the first
+            failures.append(f"{form.role} → {form.name} ({form.page}): {error!r}"[:2000])
+    assert not failures, "\n\n".join(failures)
