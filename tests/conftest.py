@@ -26,8 +26,9 @@ def pytest_configure(config):
 @pytest.fixture(autouse=True)
 def _mail_through_the_task_queue(settings):
     # Django's test set-up swaps EMAIL_BACKEND for locmem; put the production path back so every
-    # email in the tests travels through the task queue like in production.
-    settings.EMAIL_BACKEND = "accounts.mail.TaskEmailBackend"
+    # email in the tests travels through the task queue like in production, and is checked for
+    # anyone else's private data on the way (tests/mail.py).
+    settings.EMAIL_BACKEND = "tests.mail.PrivacyCheckingEmailBackend"
     settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 

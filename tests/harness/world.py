@@ -79,8 +79,10 @@ def _console_objects(world: World) -> None:
 
 def private_strings(user: User) -> set[str]:
     """Every way a person's private data or internal metrics could show up in text."""
-    values = {user.email, user.email.split("@")[0], user.phone_number, user.last_name}
-    values.add(user.payment_customer_id)
+    values = {user.email, user.phone_number, user.last_name, user.payment_customer_id}
+    local_part = user.email.split("@")[0]
+    if local_part.lower() != user.username.lower():  # a username is public
+        values.add(local_part)
     if user.birth_date:
         born = user.birth_date
         values |= {

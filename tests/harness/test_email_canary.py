@@ -1,0 +1,40 @@
+"""Every email any test sends is checked for other people's private data (tests/mail.py); this
+proves the check bites, and that the account emails pass it in the canary world."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from tests.harness.world import build_world
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_email_showing_someone_elses_private_data_is_refused():
+    world = build_world()
+    with pytest.raises(AssertionError, match="shows host"):
+        mail.send_mail("Hi", f"Call {world.host.phone_number}", None, [world.stranger.email])
+
+
+def test_an_email_showing_the_recipients_own_data_is_sent(task_queue):
+    world = build_world()
+    mail.send_mail("Hi", f"Your phone: {world.host.phone_number}", None, [world.host.email])
+    assert len(task_queue.outbox()) == 1
+
+
+def test_account_emails_in_the_canary_world_show_nobody_elses_data(client, task_queue):
+    world = build_world()
+    client.post(reverse("account_reset_password"), {"email": world.host.email})
+    client.post(
+        reverse("account_signup"),
+        {
+            "email": world.guest.email,  # taken: allauth tells the owner by email
+            "username": "someone-new",
+            "password1": "a-long-Passphrase-42",
+            "password2": "a-long-Passphrase-42",
+        },
+    )
+    client.force_login(world.invitee)
+    client.post(reverse("account_email"), {"action_add": "", "email": "new.inbox@example.com"})
+    sent = task_queue.outbox()
+    assert len(sent) == 3

@@ -1,0 +1,30 @@
+"""The private-data canary for email: in every test, each email is checked as it is sent."""
+
+from allauth.account.models import EmailAddress
+
+from accounts.mail import TaskEmailBackend
+from accounts.models import User
+from tests.harness.world import private_strings
+
+
+class PrivacyCheckingEmailBackend(TaskEmailBackend):
+    """Refuses to send an email that shows private data of anyone but its recipients."""
+
+    def send_messages(self, email_messages):
+        for message in email_messages:
+            check_no_private_data_of_others(message)
+        return super().send_messages(email_messages)
+
+
+def check_no_private_data_of_others(message) -> None:
+    recipients = {address.lower() for address in message.recipients()}
+    owners = set(
+        EmailAddress.objects.filter(email__in=recipients).values_list("user_id", flat=True)
+    )
+    text = "\n".join(
+        [message.subject, message.body]
+        + [content for content, _ in getattr(message, "alternatives", [])]
+    )
+    for person in User.objects.exclude(pk__in=owners).exclude(email__in=recipients):
+        leaked = sorted(value for value in private_strings(person) if value in text)
+        assert not leaked, f"an email to {sorted(recipients)} shows {person}'s {leaked}"
