@@ -1,0 +1,71 @@
+"""The site works by keyboard alone, and its forms work with JavaScript turned off."""
+
+import re
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from accounts.factories import DEFAULT_PASSWORD, UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def tab_to(page: Page, selector: str, limit: int = 30) -> None:
+    """Press Tab until the element matching `selector` has the focus."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def test_log_in_and_out_with_the_keyboard_alone(page: Page, live_server):
+    UserFactory(username="kiran", email="kiran@example.com")
+    page.goto(live_server.url)
+
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+    page.goto(live_server.url)
+    tab_to(page, "a[href='/accounts/login/']")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/accounts/login/")
+    tab_to(page, "input[name=login]")
+    page.keyboard.type("kiran@example.com")
+    tab_to(page, "input[name=password]")
+    page.keyboard.type(DEFAULT_PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Hello, kiran")).to_be_visible()
+
+    tab_to(page, "button.link-button")
+    page.keyboard.press("Enter")
+    nav = page.get_by_role("navigation", name="Main")
+    expect(nav.get_by_role("link", name="Log in")).to_be_visible()
+
+
+def test_sign_up_log_out_and_log_in_without_javascript(browser: Browser, live_server, task_queue):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/signup/")
+    page.get_by_label("Email").fill("nojs@example.com")
+    page.get_by_label("Username").fill("nojs")
+    page.get_by_label(re.compile(r"^Password:?$")).fill("a-long-Passphrase-42")
+    page.get_by_label("Password (again)").fill("a-long-Passphrase-42")
+    page.get_by_role("button", name="Sign Up").click()
+    expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
+
+    [message] = task_queue.outbox()
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", message.body).group(0)
+    page.goto(link)
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_role("heading", name="Hello, nojs")).to_be_visible()
+
+    page.get_by_role("button", name="Log out").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Log in").click()
+    page.get_by_label("Email").fill("nojs@example.com")
+    page.get_by_label("Password").fill("a-long-Passphrase-42")
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.get_by_role("heading", name="Hello, nojs")).to_be_visible()
+    context.close()
