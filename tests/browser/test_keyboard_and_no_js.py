@@ -1,11 +1,11 @@
 """The site works by keyboard alone, and its forms work with JavaScript turned off."""
 
-import re
-
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from accounts.factories import DEFAULT_PASSWORD, UserFactory
+from tests.accounts.helpers import link_in
+from tests.browser.helpers import sign_up
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -49,16 +49,10 @@ def test_sign_up_log_out_and_log_in_without_javascript(browser: Browser, live_se
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{live_server.url}/accounts/signup/")
-    page.get_by_label("Email").fill("nojs@example.com")
-    page.get_by_label("Username").fill("nojs")
-    page.get_by_label(re.compile(r"^Password:?$")).fill("a-long-Passphrase-42")
-    page.get_by_label("Password (again)").fill("a-long-Passphrase-42")
-    page.get_by_role("button", name="Sign Up").click()
-    expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
+    sign_up(page, email="nojs@example.com", username="nojs", password="a-long-Passphrase-42")
 
     [message] = task_queue.outbox()
-    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", message.body).group(0)
-    page.goto(link)
+    page.goto(link_in(message))
     page.get_by_role("button", name="Confirm").click()
     expect(page.get_by_role("heading", name="Hello, nojs")).to_be_visible()
 

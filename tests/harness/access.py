@@ -9,8 +9,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib import admin
+from django.test import Client
 from django.urls import reverse
 
+from tests.harness.site import Page, Route, fetch, routes
 from tests.harness.world import ANONYMOUS, World
 
 OK, FOUND, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 302, 403, 404, 405
@@ -160,3 +162,24 @@ def rule_for(key: str, route: str) -> Rule | None:
 
 def url_for(key: str, rule: Rule, world: World) -> str:
     return rule.url(world) if rule.url else reverse(key)
+
+
+@dataclass
+class Visit:
+    route: Route
+    expected: int
+    page: Page
+
+
+def visit_every_route(
+    client: Client, world: World, role: str, *, expecting: int | None = None
+) -> list[Visit]:
+    """Every URL pattern with a rule, fetched as `role`; only those the rule gives the status
+    `expecting`, when it is set."""
+    visits = []
+    for route in routes():
+        rule = rule_for(route.key, route.route)
+        if rule and expecting in (None, rule.expected(role)):
+            page = fetch(client, role, route.key, url_for(route.key, rule, world))
+            visits.append(Visit(route, rule.expected(role), page))
+    return visits

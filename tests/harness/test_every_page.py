@@ -13,21 +13,14 @@ from django.db import transaction
 from django.test import override_settings
 
 from tests.harness import observatory
-from tests.harness.access import RULES, rule_for, url_for
+from tests.harness.access import RULES, Visit, rule_for, visit_every_route
 from tests.harness.checkers import validate_html
-from tests.harness.site import Page, Route, client_for, crawl, fetch, routes
+from tests.harness.site import Page, client_for, crawl, routes
 from tests.harness.world import ANONYMOUS, PEOPLE, ROLES, build_world, private_strings
 
 # The database mark makes pytest-django set up the test database for the crawl; the group keeps
 # the module on one worker, so the crawl runs once.
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("every_page")]
-
-
-@dataclass
-class Visit:
-    route: Route
-    expected: int
-    page: Page
 
 
 @dataclass
@@ -48,13 +41,7 @@ def site(django_db_setup, django_db_blocker) -> Site:
         visits, pages = {}, {}
         for role in ROLES:
             client = client_for(world, role)
-            visits[role] = []
-            for route in routes():
-                rule = rule_for(route.key, route.route)
-                if rule:
-                    url = url_for(route.key, rule, world)
-                    page = fetch(client, role, route.key, url)
-                    visits[role].append(Visit(route, rule.expected(role), page))
+            visits[role] = visit_every_route(client, world, role)
             seeds = [visit.page for visit in visits[role]]
             pages[role] = seeds + crawl(client, role, seeds)
         private = {person: private_strings(world.people[person]) for person in PEOPLE}

@@ -8,13 +8,12 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from django.core.cache import cache
 from django.db import connection
-from django.test import Client
 from django.urls import Resolver404, resolve
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.harness.access import rule_for, url_for
-from tests.harness.site import fetch, routes
+from tests.harness.access import visit_every_route
+from tests.harness.site import client_for
 from tests.harness.world import ANONYMOUS, build_world
 
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("forms")]
@@ -88,12 +87,9 @@ class _Forms(HTMLParser):
 def discover_forms(world) -> list[Form]:
     found: dict[tuple, Form] = {}
     for role in FUZZED_ROLES:
-        client = _client(world, role)
-        for route in routes():
-            rule = rule_for(route.key, route.route)
-            if not rule or rule.expected(role) != 200:
-                continue
-            page = fetch(client, role, route.key, url_for(route.key, rule, world))
+        client = client_for(world, role)
+        for visit in visit_every_route(client, world, role, expecting=200):
+            page = visit.page
             parser = _Forms()
             parser.feed(page.body)
             for form in parser.forms:
@@ -111,13 +107,6 @@ def discover_forms(world) -> list[Form]:
                     key, Form(role, page.url, action, name, fields, tuple(form["hidden"]))
                 )
     return list(found.values())
-
-
-def _client(world, role) -> Client:
-    client = Client()
-    if role != ANONYMOUS:
-        client.force_login(world.people[role])
-    return client
 
 
 def snapshot() -> dict[str, str]:
@@ -144,7 +133,7 @@ def fuzz(form: Form, world) -> None:
     @given(values=submissions(form))
     def submit(values):
         cache.clear()  # rate limits would turn every later example into a 429
-        client = _client(world, form.role)
+        client = client_for(world, form.role)
         data = dict(form.hidden)
         data.update({k: v for k, v in values.items() if v is not None})
         before = snapshot()

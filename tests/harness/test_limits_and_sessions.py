@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from accounts.factories import DEFAULT_PASSWORD
 from tests.accounts.helpers import log_in
+from tests.harness.site import client_for
 from tests.harness.world import ANONYMOUS, World, build_world
 
 pytestmark = pytest.mark.django_db
@@ -57,9 +58,7 @@ LIMITED = {
 def test_each_limited_action_answers_429_with_a_page_past_its_limit(action):
     limited = LIMITED[action]
     world = build_world()
-    client = Client()
-    if limited.role != ANONYMOUS:
-        client.force_login(world.people[limited.role])
+    client = client_for(world, limited.role)
     url = reverse(limited.url)
     statuses = [
         client.post(url, limited.data(world, i)).status_code for i in range(limited.allowed)
