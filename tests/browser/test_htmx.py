@@ -16,6 +16,8 @@ def test_htmx_posts_pass_csrf_protection(page: Page, live_server):
     page.get_by_role("button", name="Sign In").click()
     expect(page.get_by_role("heading", name="Hello, hana")).to_be_visible()
 
+    # htmx loads with `defer`: the heading can be visible before the script has run.
+    page.wait_for_function("() => window.htmx !== undefined")
     assert page.evaluate("htmx.version").startswith("2.")
     # Log-out is a CSRF-protected POST; htmx sends the token from <body data-hx-headers>.
     status = page.evaluate(
