@@ -1,8 +1,14 @@
+import re
+
 from allauth.account.forms import AddEmailForm as AllauthAddEmailForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
+from django import forms
 from django.core.validators import MaxLengthValidator
+from django.utils import timezone
 
 from accounts.models import User
+
+PHONE = re.compile(r"\+?[0-9][0-9 ().-]{5,30}")
 
 
 class StorableEmailMixin:
@@ -23,3 +29,40 @@ class SignupForm(StorableEmailMixin, AllauthSignupForm):
 
 class AddEmailForm(StorableEmailMixin, AllauthAddEmailForm):
     pass
+
+
+class PrivateDataForm(forms.ModelForm):
+    """The private fields only their owner sees (and staff, in the console)."""
+
+    class Meta:
+        model = User
+        fields = ["last_name", "phone_number", "birth_date", "language_preference"]
+        labels = {"language_preference": "Language"}
+        help_texts = {
+            "last_name": "Private. Other members see your first name only.",
+            "phone_number": "Private. For hosts to reach you on the day, only if you agree.",
+            "birth_date": "Private. Momento is for adults (18 and over).",
+        }
+        widgets = {"birth_date": forms.DateInput(attrs={"type": "date"})}
+
+    def clean_phone_number(self):
+        phone = self.cleaned_data["phone_number"].strip()
+        if phone and not PHONE.fullmatch(phone):
+            raise forms.ValidationError(
+                "Enter a phone number with digits, spaces and an optional leading +."
+            )
+        return phone
+
+    def clean_birth_date(self):
+        born = self.cleaned_data["birth_date"]
+        if born is None:
+            return born
+        today = timezone.localdate()
+        age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+        if born > today:
+            raise forms.ValidationError("Your birth date cannot be in the future.")
+        if age < 18:
+            raise forms.ValidationError("Momento is for adults: you must be 18 or over.")
+        if age > 120:
+            raise forms.ValidationError("Please check the year of your birth date.")
+        return born

@@ -21,3 +21,16 @@ def create_user(
     user = User.objects.create_user(email=email, username=username, password=password, **fields)
     EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=verified)
     return user
+
+
+PRIVATE_FIELDS = ("last_name", "phone_number", "birth_date", "language_preference")
+
+
+def update_private_data(user: User, **fields) -> User:
+    unknown = set(fields) - set(PRIVATE_FIELDS)
+    if unknown:
+        raise TypeError(f"Not private data fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(user, name, value)
+    user.save(update_fields=[*fields, "updated_at"])
+    return user

@@ -1,5 +1,12 @@
 from allauth.account.views import LoginView as AllauthLoginView
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.forms.forms import NON_FIELD_ERRORS
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from accounts import services
+from accounts.forms import PrivateDataForm
 
 
 class LoginView(AllauthLoginView):
@@ -11,3 +18,14 @@ class LoginView(AllauthLoginView):
         if form.has_error(NON_FIELD_ERRORS, "too_many_login_attempts"):
             response.status_code = 429
         return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def private_settings(request):
+    form = PrivateDataForm(request.POST or None, instance=request.user)
+    if form.is_valid():
+        services.update_private_data(request.user, **form.cleaned_data)
+        messages.success(request, "Your private details are saved.")
+        return redirect("accounts:settings")
+    return render(request, "accounts/private_settings.html", {"form": form})

@@ -144,6 +144,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_REDIRECT_URL = "home"
+# A new member lands in onboarding; every step can be skipped and finished later.
+ACCOUNT_SIGNUP_REDIRECT_URL = "/welcome/about/"
 LOGIN_URL = "account_login"
 
 # django-allauth
@@ -199,7 +201,10 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = "media/"
+MEDIA_URL = "/media/"
+# Uploaded photos are served by Django only where nothing else serves them (development, the
+# demo, tests); production points MEDIA_URL at object storage or a web server instead.
+SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

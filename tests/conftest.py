@@ -1,5 +1,8 @@
+import asyncio
 import os
 import shutil
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pytest
@@ -21,6 +24,12 @@ def pytest_configure(config):
     # Serve static files from the source folders, as in development: no collectstatic needed.
     settings.WHITENOISE_AUTOREFRESH = True
     settings.WHITENOISE_USE_FINDERS = True
+    # Uploaded photos go to a throw-away folder per test process, served like in development.
+    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="momento-media-")
+    settings.SERVE_MEDIA = True
+    # Worker threads in the tests would otherwise keep their connections for CONN_MAX_AGE and
+    # block dropping the test database; procrastinate closes them after each task at age 0.
+    settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 
 @pytest.fixture(autouse=True)
@@ -48,11 +57,34 @@ class TaskQueue:
         return mail.outbox
 
 
+class InMemoryQueue(InMemoryConnector):
+    """procrastinate's in-memory connector, usable from a thread where an event loop runs:
+    once a browser test has run, Playwright's sync API keeps one running in the test thread,
+    and deferring a job from there (async_to_sync) would be refused."""
+
+    def _outside_the_event_loop(self, method, *args, **kwargs):
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return method(*args, **kwargs)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(method, *args, **kwargs).result()
+
+    def execute_query(self, *args, **kwargs):
+        return self._outside_the_event_loop(super().execute_query, *args, **kwargs)
+
+    def execute_query_one(self, *args, **kwargs):
+        return self._outside_the_event_loop(super().execute_query_one, *args, **kwargs)
+
+    def execute_query_all(self, *args, **kwargs):
+        return self._outside_the_event_loop(super().execute_query_all, *args, **kwargs)
+
+
 @pytest.fixture(autouse=True)
 def task_queue():
     """Deferred jobs wait in memory; `task_queue.run()` runs them. See test_task_queue.py for the
     same path through the real PostgreSQL queue and worker."""
-    connector = InMemoryConnector()
+    connector = InMemoryQueue()
     with task_app.replace_connector(connector):
         yield TaskQueue(connector)
 

@@ -8,6 +8,7 @@ import sys
 
 import psutil
 import pytest
+from django.conf import settings
 from django.db import connection
 
 from accounts import demo
@@ -19,8 +20,18 @@ def launcher_env(port: int) -> dict[str, str]:
     return {
         **os.environ,
         "DATABASE_URL": embedded_db.url_for(connection.settings_dict),
+        "MEDIA_ROOT": settings.MEDIA_ROOT,  # the demo's photos go to the tests' folder
         "PORT": str(port),
     }
+
+
+@pytest.fixture(autouse=True)
+def _empty_task_tables_afterwards():
+    # The launcher's demo world queues real jobs (follow emails), which flushing the database
+    # between transactional tests leaves behind.
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE procrastinate_jobs, procrastinate_events CASCADE")
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,10 +1,52 @@
 import pytest
 from allauth.account.models import EmailAddress
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 
 from accounts import demo
 from accounts.models import User, UserInternalMetrics
+from events.models import Attendance, Event, Rating
+from profiles.models import (
+    Block,
+    City,
+    Follow,
+    HostProfile,
+    Interest,
+    Like,
+    Mood,
+    Photo,
+    ProfileInterest,
+    ProfileMood,
+    Report,
+    SocialProfile,
+    UserCity,
+)
 from tests.accounts.helpers import log_in
+
+PEOPLE_MODELS = [
+    Interest,
+    Mood,
+    City,
+    ProfileInterest,
+    ProfileMood,
+    UserCity,
+    HostProfile,
+    Event,
+    Event.tags.through,
+    Attendance,
+    Rating,
+    Like,
+    Follow,
+    Block,
+    Report,
+    Photo,
+]
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    # The demo world stores generated photos: keep them out of the project's media folder.
+    settings.MEDIA_ROOT = tmp_path
 
 
 def snapshot():
@@ -12,16 +54,29 @@ def snapshot():
         "users": sorted(User.objects.values_list("id", "email", "password", "updated_at")),
         "addresses": sorted(EmailAddress.objects.values_list("id", "email", "verified")),
         "metrics": sorted(UserInternalMetrics.objects.values_list("user_id", "updated_at")),
+        "profiles": sorted(SocialProfile.objects.values_list("id", "updated_at", "onboarded_at")),
+        "hosts": sorted(HostProfile.objects.values_list("id", "updated_at")),
+        "counts": {model.__name__: model.objects.count() for model in PEOPLE_MODELS},
     }
 
 
 @pytest.mark.django_db
-def test_seed_demo_builds_the_world_once_and_a_second_run_changes_nothing(capsys):
+def test_seed_demo_builds_the_world_once_and_a_second_run_changes_nothing(
+    capsys, task_queue, tmp_path
+):
     call_command("seed_demo")
     first = snapshot()
+    jobs = len(task_queue.jobs)
+    assert jobs, "follow requests were emailed on the first run"
+    files = sorted(tmp_path.rglob("*"))
+    capsys.readouterr()
+
     call_command("seed_demo")
+
     assert snapshot() == first
     assert "0 new objects" in capsys.readouterr().out
+    assert len(task_queue.jobs) == jobs, "no email is sent again"
+    assert sorted(tmp_path.rglob("*")) == files, "no photo is stored again"
 
 
 @pytest.mark.django_db
@@ -34,3 +89,55 @@ def test_demo_world_has_a_verified_participant_host_and_staff_member_who_can_log
         assert log_in(client, email, demo.DEMO_PASSWORD).status_code == 302, email
         client.logout()
     assert User.objects.count() == len(demo.PEOPLE)
+
+
+@pytest.mark.django_db
+def test_demo_world_has_people_with_profiles_photos_and_a_social_graph(capsys):
+    call_command("seed_demo")
+    created = int(capsys.readouterr().out.split("Demo world ready: ")[1].split()[0])
+    # Every new row is counted, the people side included.
+    assert created == len(demo.PEOPLE) + sum(model.objects.count() for model in PEOPLE_MODELS)
+
+    assert Interest.objects.count() >= 15
+    assert Mood.objects.exclude(emoji="").count() >= 6
+    assert City.objects.filter(name="Lisbon", country="Portugal").exists()
+
+    profiles = SocialProfile.objects.exclude(first_name="")
+    assert profiles.count() >= len(demo.PEOPLE)
+    assert profiles.exclude(bio="").count() >= len(demo.PEOPLE)
+    assert SocialProfile.objects.filter(onboarded_at__isnull=True).exists()
+    assert SocialProfile.objects.filter(onboarded_at__isnull=False).count() >= 10
+    for profile in profiles:
+        assert 2 <= profile.interests.count() <= 5, profile
+        cities = profile.cities.all()
+        assert cities.filter(is_current=True).count() == 1, profile
+        assert cities.filter(is_primary=True).count() == 1, profile
+    assert UserCity.objects.filter(is_current=True, is_primary=False).exists()
+
+    photos = Photo.objects.all()
+    assert photos.filter(kind=Photo.Kind.PORTRAIT).count() >= len(demo.PEOPLE)
+    assert photos.filter(kind=Photo.Kind.COVER).exists()
+    for photo in photos:
+        for name in photo.variant_names:
+            assert default_storage.exists(name), name
+
+    assert Like.objects.count() >= 10
+    assert Follow.objects.accepted().count() >= 5
+    assert Follow.objects.pending().filter(followed__user__username="ana").exists()
+    assert Block.objects.filter(
+        blocker__user__username="leo", blocked__user__username="omar"
+    ).exists()
+    assert Report.objects.filter(status=Report.Status.OPEN).exists()
+
+    hosts = HostProfile.objects.select_related("user")
+    assert {host.user.username for host in hosts} == {
+        person.username for person in demo.PEOPLE if person.role == "host"
+    }
+    for host in hosts:
+        assert Event.objects.hosted_by(host).past().filter(status="completed").exists(), host
+        assert Event.objects.hosted_by(host).upcoming().filter(status="planned").exists(), host
+        assert 3 <= Rating.objects.host_average(host) <= 5, host
+    assert Attendance.objects.filter(status=Attendance.Status.NO_SHOW).exists()
+    ana = SocialProfile.objects.get(user__username="ana")
+    assert Event.objects.attended_by(ana).exists()
+    assert Rating.objects.attended_events_average(ana) is not None

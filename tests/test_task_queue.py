@@ -18,6 +18,8 @@ def postgres_task_queue(task_queue):
     Deferring goes through Django's connection (inside the request's transaction); the worker
     uses its own psycopg connector, as `manage.py procrastinate worker` does.
     """
+    with connection.cursor() as cursor:  # whatever an earlier test left behind
+        cursor.execute("TRUNCATE procrastinate_jobs, procrastinate_events CASCADE")
     connector = DjangoConnector()
     with task_app.replace_connector(connector):
         yield connector.get_worker_connector()

@@ -11,3 +11,11 @@ def sign_up(page: Page, *, email: str, username: str, password: str) -> None:
     page.get_by_label("Password (again)").fill(password)
     page.get_by_role("button", name="Sign Up").click()
     expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
+
+
+def log_in(page: Page, base_url: str, *, email: str, password: str) -> None:
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label(re.compile(r"^Password:?$")).fill(password)
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.get_by_role("heading", name=re.compile("^Hello, "))).to_be_visible()

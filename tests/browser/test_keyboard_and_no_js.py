@@ -54,6 +54,8 @@ def test_sign_up_log_out_and_log_in_without_javascript(browser: Browser, live_se
     [message] = task_queue.outbox()
     page.goto(link_in(message))
     page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_role("heading", name="About you")).to_be_visible()
+    page.get_by_role("link", name="Finish later").click()
     expect(page.get_by_role("heading", name="Hello, nojs")).to_be_visible()
 
     page.get_by_role("button", name="Log out").click()

@@ -80,6 +80,63 @@ RULES: dict[str, Rule] = {
     "mfa_generate_recovery_codes": Rule(anonymous=FOUND, signed_in=FOUND),
     "mfa_download_recovery_codes": Rule(anonymous=FOUND, signed_in=NOT_FOUND, staff=FOUND),
     "usersessions_list": SIGNED_IN,
+    "accounts:settings": SIGNED_IN,
+    # People. Profiles are for members; a host page is public. Acting on someone (like, follow,
+    # block, report) is POST, and acting on oneself does not exist. Belongings (photos, cities,
+    # follow requests) exist only for their owner.
+    "profiles:browse": SIGNED_IN,
+    "profiles:profile": Rule(FOUND, OK, url=lambda w: _person("profile", w)),
+    "profiles:followers": Rule(FOUND, OK, url=lambda w: _person("followers", w)),
+    "profiles:following": Rule(FOUND, OK, url=lambda w: _person("following", w)),
+    "profiles:like": Rule(FOUND, NOT_ALLOWED, url=lambda w: _person("like", w)),
+    "profiles:unlike": Rule(FOUND, NOT_ALLOWED, url=lambda w: _person("unlike", w)),
+    "profiles:follow": Rule(FOUND, NOT_ALLOWED, url=lambda w: _person("follow", w)),
+    "profiles:unfollow": Rule(FOUND, NOT_ALLOWED, url=lambda w: _person("unfollow", w)),
+    "profiles:unblock": Rule(FOUND, NOT_ALLOWED, url=lambda w: _person("unblock", w)),
+    "profiles:block": Rule(FOUND, OK, roles={"host": NOT_FOUND}, url=lambda w: _person("block", w)),
+    "profiles:report": Rule(
+        FOUND, OK, roles={"host": NOT_FOUND}, url=lambda w: _person("report", w)
+    ),
+    "profiles:host": Rule(OK, OK, url=lambda w: _person("host", w)),
+    "profiles:edit-about": SIGNED_IN,
+    "profiles:edit-photos": SIGNED_IN,
+    "profiles:edit-interests": SIGNED_IN,
+    "profiles:edit-cities": SIGNED_IN,
+    "profiles:edit-host": SIGNED_IN,
+    "profiles:likes": SIGNED_IN,
+    "profiles:follow-requests": SIGNED_IN,
+    "profiles:blocked": SIGNED_IN,
+    "profiles:onboarding": Rule(
+        FOUND, OK, url=lambda w: reverse("profiles:onboarding", args=["about"])
+    ),
+    "profiles:onboarding-finish": SIGNED_IN,
+    "profiles:upload-cover": Rule(FOUND, NOT_ALLOWED),
+    "profiles:photo-earlier": Rule(
+        FOUND, NOT_ALLOWED, url=lambda w: _owned("photo-earlier", w, "photo")
+    ),
+    "profiles:photo-later": Rule(
+        FOUND, NOT_ALLOWED, url=lambda w: _owned("photo-later", w, "photo")
+    ),
+    "profiles:photo-delete": Rule(
+        FOUND, NOT_FOUND, roles={"host": OK}, url=lambda w: _owned("photo-delete", w, "photo")
+    ),
+    "profiles:city-current": Rule(
+        FOUND, NOT_ALLOWED, url=lambda w: _owned("city-current", w, "host_city")
+    ),
+    "profiles:city-primary": Rule(
+        FOUND, NOT_ALLOWED, url=lambda w: _owned("city-primary", w, "host_city")
+    ),
+    "profiles:city-remove": Rule(
+        FOUND, NOT_ALLOWED, url=lambda w: _owned("city-remove", w, "host_city")
+    ),
+    "profiles:follow-accept": Rule(
+        FOUND, NOT_ALLOWED, url=lambda w: _owned("follow-accept", w, "follow_request")
+    ),
+    "profiles:follow-decline": Rule(
+        FOUND, NOT_ALLOWED, url=lambda w: _owned("follow-decline", w, "follow_request")
+    ),
+    # Uploaded photos: random, unguessable names of re-encoded images; served to anyone with one.
+    "/^media/(?P<path>.*)$": Rule(OK, OK, url=lambda w: w.objects["photo"].url("thumb")),
     # The console (Django admin): staff only; everyone else is sent to the log-in page.
     # The console's log-in is allauth's (rate limits, two-factor); others are refused there.
     "admin:login": Rule(anonymous=FOUND, signed_in=FORBIDDEN, staff=FOUND),
@@ -106,7 +163,28 @@ ADMIN_REFUSALS = {
     "admin:accounts_userinternalmetrics_add": FORBIDDEN,  # metrics come with the user
     "admin:procrastinate_procrastinatejob_add": FORBIDDEN,  # jobs come from the app
     "admin:procrastinate_procrastinatejob_delete": FORBIDDEN,
+    "admin:profiles_socialprofile_add": FORBIDDEN,  # profiles come with their user
+    # What members make on the site (reports, the social graph, attendance, ratings).
+    **{
+        f"admin:{model}_add": FORBIDDEN
+        for model in (
+            "profiles_report",
+            "profiles_follow",
+            "profiles_like",
+            "profiles_block",
+            "events_attendance",
+            "events_rating",
+        )
+    },
 }
+
+
+def _person(name: str, world: World) -> str:
+    return reverse(f"profiles:{name}", args=[world.host.username])
+
+
+def _owned(name: str, world: World, key: str) -> str:
+    return reverse(f"profiles:{name}", args=[world.objects[key].pk])
 
 
 def _content_type(obj):

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 @dataclass(frozen=True)
 class Limited:
     role: str
-    url: str
+    url: str | Callable[[World], str]  # a URL name, or the URL in the world
     data: Callable[[World, int], dict]
     allowed: int  # requests that pass before the limit answers
     message: str = "Too many requests"
@@ -51,6 +51,18 @@ LIMITED = {
         },
         allowed=20,
     ),
+    "likes per person": Limited(
+        "guest", lambda w: reverse("profiles:like", args=["host"]), lambda w, i: {}, allowed=60
+    ),
+    "follow requests per person": Limited(
+        "guest", lambda w: reverse("profiles:follow", args=["invitee"]), lambda w, i: {}, allowed=30
+    ),
+    "reports per person": Limited(
+        "guest",
+        lambda w: reverse("profiles:report", args=["host"]),
+        lambda w, i: {"reason": "spam", "note": f"Report {i}"},
+        allowed=10,
+    ),
 }
 
 
@@ -59,7 +71,7 @@ def test_each_limited_action_answers_429_with_a_page_past_its_limit(action):
     limited = LIMITED[action]
     world = build_world()
     client = client_for(world, limited.role)
-    url = reverse(limited.url)
+    url = limited.url(world) if callable(limited.url) else reverse(limited.url)
     statuses = [
         client.post(url, limited.data(world, i)).status_code for i in range(limited.allowed)
     ]

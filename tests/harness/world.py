@@ -50,8 +50,49 @@ def _sentinel_person(role: str, number: int) -> User:
 
 def build_world() -> World:
     world = World(people={role: _sentinel_person(role, n) for n, role in enumerate(PEOPLE, 1)})
+    _people_objects(world)
     _console_objects(world)
     return world
+
+
+def _people_objects(world: World) -> None:
+    """Profiles and the social graph. The host is a host with photos, cities, interests, moods,
+    a past event the guest attended and rated, and an upcoming one; the guest follows the host;
+    the invitee likes the host and asks to follow them; staff blocked the stranger, whom the
+    guest reported."""
+    from events.factories import AttendanceFactory, EventFactory, RatingFactory
+    from profiles import services
+    from profiles.factories import (
+        CityFactory,
+        HostProfileFactory,
+        InterestFactory,
+        MoodFactory,
+        add_photo,
+    )
+
+    profiles = {role: user.social_profile for role, user in world.people.items()}
+    for role, profile in profiles.items():
+        services.update_profile(profile, first_name=role.title(), bio=f"The {role} of the world.")
+    host = profiles["host"]
+    paris, lyon = CityFactory(name="Paris"), CityFactory(name="Lyon")
+    services.add_city(host, paris)
+    world.objects["host_city"] = services.add_city(host, lyon)
+    services.set_interests(host, [InterestFactory(name="Hiking"), InterestFactory(name="Jazz")])
+    services.set_moods(host, [MoodFactory(name="Chatty")])
+    world.objects["photo"] = add_photo(host)
+    add_photo(host, colour=(20, 120, 90))
+    add_photo(host, kind="cover")
+    host_profile = HostProfileFactory(user=world.host, host_name="Host's Table")
+    past = EventFactory(host=host_profile, city=paris, past=True)
+    EventFactory(host=host_profile, city=paris)
+    AttendanceFactory(event=past, profile=profiles["guest"])
+    RatingFactory(event=past, rater=profiles["guest"], host_rating_value=5, event_rating_value=4)
+    follow = services.request_follow(profiles["guest"], host)
+    services.accept_follow(follow, by=host)
+    world.objects["follow_request"] = services.request_follow(profiles["invitee"], host)
+    services.like(profiles["invitee"], host)
+    services.block(profiles["staff"], profiles["stranger"])
+    services.report(profiles["guest"], profiles["stranger"], reason="spam", note="Harness.")
 
 
 def _console_objects(world: World) -> None:

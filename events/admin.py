@@ -1,0 +1,46 @@
+from django.contrib import admin
+
+from events.models import Attendance, Event, Rating
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ["title", "host", "city", "starts_at", "status"]
+    list_select_related = ["host", "city"]
+    list_filter = ["status", "city"]
+    search_fields = ["title", "host__host_name"]
+    readonly_fields = ["id", "created_at", "updated_at"]
+    raw_id_fields = ["host"]
+    filter_horizontal = ["tags"]
+    date_hierarchy = "starts_at"
+
+
+class ReportedAdmin(admin.ModelAdmin):
+    """Attendance and ratings are reported by people after an event, never made up here."""
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(ReportedAdmin):
+    list_display = ["event", "profile", "status", "created_at"]
+    list_select_related = ["event", "profile__user"]
+    list_filter = ["status"]
+    readonly_fields = ["id", "event", "profile", "status", "reported_by", "created_at"]
+
+
+@admin.register(Rating)
+class RatingAdmin(ReportedAdmin):
+    list_display = ["event", "rated_host", "host_rating_value", "event_rating_value"]
+    list_select_related = ["event", "rated_host"]
+    readonly_fields = [
+        "id",
+        "event",
+        "rater",
+        "rated_host",
+        "host_rating_value",
+        "event_rating_value",
+        "created_at",
+    ]
+    fields = readonly_fields + ["comment"]
