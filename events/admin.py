@@ -1,15 +1,15 @@
 from django.contrib import admin
 
-from events.models import Attendance, Event, Rating
+from events.models import Attendance, Event, Interested, Invitation, Rating
 
 
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
     list_display = ["title", "host", "city", "starts_at", "status"]
     list_select_related = ["host", "city"]
-    list_filter = ["status", "city"]
+    list_filter = ["status", "is_private", "is_business", "city"]
     search_fields = ["title", "host__host_name"]
-    readonly_fields = ["id", "created_at", "updated_at"]
+    readonly_fields = ["id", "created_at", "updated_at", "cancelled_at"]
     raw_id_fields = ["host"]
     filter_horizontal = ["tags"]
     date_hierarchy = "starts_at"
@@ -44,3 +44,36 @@ class RatingAdmin(ReportedAdmin):
         "created_at",
     ]
     fields = readonly_fields + ["comment"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ReportedAdmin):
+    """Invitations change only through the services (seats, waitlist, emails): read-only here."""
+
+    list_display = ["event", "profile", "status", "asked", "expires_at", "created_at"]
+    list_select_related = ["event", "profile__user"]
+    list_filter = ["status", "asked"]
+    search_fields = ["event__title", "profile__user__username"]
+    readonly_fields = [
+        "id",
+        "event",
+        "profile",
+        "status",
+        "asked",
+        "expires_at",
+        "hold_expires_at",
+        "waitlisted_at",
+        "responded_at",
+        "created_at",
+        "updated_at",
+    ]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Interested)
+class InterestedAdmin(ReportedAdmin):
+    list_display = ["event", "profile", "created_at"]
+    list_select_related = ["event", "profile__user"]
+    readonly_fields = ["id", "event", "profile", "created_at"]

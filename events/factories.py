@@ -3,7 +3,7 @@ import datetime
 import factory
 from django.utils import timezone
 
-from events.models import Attendance, Event, Rating
+from events.models import Attendance, Event, Interested, Invitation, Rating
 from profiles.factories import CityFactory, HostProfileFactory, SocialProfileFactory
 
 
@@ -47,3 +47,40 @@ class RatingFactory(factory.django.DjangoModelFactory):
     rated_host = factory.SelfAttribute("event.host")
     host_rating_value = 5
     event_rating_value = 4
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    """A sent invitation; traits give the other states with the fields each one needs."""
+
+    class Meta:
+        model = Invitation
+
+    event = factory.SubFactory(EventFactory)
+    profile = factory.SubFactory(SocialProfileFactory)
+    expires_at = factory.SelfAttribute("event.starts_at")
+
+    class Params:
+        confirmed = factory.Trait(
+            status=Invitation.Status.CONFIRMED, responded_at=factory.LazyFunction(timezone.now)
+        )
+        held = factory.Trait(
+            status=Invitation.Status.HELD,
+            hold_expires_at=factory.LazyFunction(
+                lambda: timezone.now() + datetime.timedelta(minutes=30)
+            ),
+        )
+        waitlisted = factory.Trait(
+            status=Invitation.Status.WAITLISTED, waitlisted_at=factory.LazyFunction(timezone.now)
+        )
+        offered = factory.Trait(
+            status=Invitation.Status.OFFERED,
+            expires_at=factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(hours=24)),
+        )
+
+
+class InterestedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Interested
+
+    event = factory.SubFactory(EventFactory)
+    profile = factory.SubFactory(SocialProfileFactory)

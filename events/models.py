@@ -1,19 +1,50 @@
-"""Events, and what happens after them: attendance and ratings.
-
-This is the part the people pages need (events hosted, attended and rated); the events issue adds
-invitations, seats, tickets and the status machine on top of it.
-"""
+"""Events, their invitations and seats, the "interested" bookmark, and what happens after them:
+attendance and ratings. Every write goes through events/services.py."""
 
 import uuid
 
 from django.db import models
-from django.db.models import Avg, Q
+from django.db.models import Avg, Count, Func, IntegerField, OuterRef, Q, Subquery
+from django.urls import reverse
 from django.utils import timezone
 
 from profiles.models import City, HostProfile, Interest, SocialProfile
 
 
 class EventQuerySet(models.QuerySet):
+    def open(self):
+        """Events still taking place: planned or confirmed."""
+        return self.filter(status__in=Event.OPEN_STATUSES)
+
+    def discoverable(self):
+        """What discovery lists: upcoming public events that still take place."""
+        return self.open().filter(is_private=False, starts_at__gt=timezone.now())
+
+    def with_counts(self):
+        """Exact attending and interested counts, from the rows (never a stored number)."""
+        confirmed = Invitation.objects.filter(
+            event=OuterRef("pk"), status=Invitation.Status.CONFIRMED
+        )
+        interested = Interested.objects.filter(event=OuterRef("pk"))
+        return self.annotate(attending_count=_count(confirmed), interested_count=_count(interested))
+
+    def with_seats(self):
+        """Per event: seats confirmed, held (paying or offered) and the invitation funnel."""
+        status = Invitation.Status
+
+        def counting(*statuses):
+            return Count("invitations", filter=Q(invitations__status__in=statuses))
+
+        return self.annotate(
+            seats_confirmed=counting(status.CONFIRMED),
+            seats_held=counting(status.HELD, status.OFFERED),
+            invited_count=Count("invitations"),
+            pending_count=counting(status.SENT, status.PAYMENT_FAILED),
+            declined_count=counting(status.DECLINED),
+            expired_count=counting(status.EXPIRED),
+            waitlisted_count=counting(status.WAITLISTED),
+        )
+
     def upcoming(self):
         return self.filter(starts_at__gte=timezone.now()).order_by("starts_at", "pk")
 
@@ -31,12 +62,20 @@ class EventQuerySet(models.QuerySet):
         )
 
 
+def _count(queryset) -> Subquery:
+    """A correlated COUNT(*) subquery: exact, and no join that multiplies other counts."""
+    counted = queryset.order_by().annotate(n=Func("pk", function="COUNT")).values("n")
+    return Subquery(counted, output_field=IntegerField())
+
+
 class Event(models.Model):
     class Status(models.TextChoices):
         PLANNED = "planned", "Planned"
         CONFIRMED = "confirmed", "Confirmed"
         COMPLETED = "completed", "Completed"
         CANCELLED = "cancelled", "Cancelled"
+
+    OPEN_STATUSES = (Status.PLANNED, Status.CONFIRMED)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     host = models.ForeignKey(HostProfile, on_delete=models.PROTECT, related_name="events")
@@ -49,8 +88,24 @@ class Event(models.Model):
     min_participants = models.PositiveSmallIntegerField(default=1)
     max_participants = models.PositiveSmallIntegerField(default=6)
     estimated_cost = models.CharField(max_length=100, blank=True)
+    # The booking fee, paid through Stripe when accepting (integer cents; 0 = free).
+    fee_cents = models.PositiveIntegerField(default=0)
+    currency = models.CharField(max_length=3, default="EUR")
     tags = models.ManyToManyField(Interest, blank=True, related_name="events")
+    # Private events are curated: only invited people take a seat. Public ones are discoverable.
+    is_private = models.BooleanField(default=True)
+    is_business = models.BooleanField(default=False)
+    time_frame = models.CharField(max_length=80, blank=True)
+    # Invitations expire at the RSVP deadline; the quorum is judged at the decision deadline.
+    rsvp_deadline = models.DateTimeField(null=True, blank=True)
+    decision_deadline = models.DateTimeField(null=True, blank=True)
+    # Storage names of the image's variants (profiles/images.py); empty without an image.
+    image_large = models.CharField(max_length=255, blank=True)
+    image_medium = models.CharField(max_length=255, blank=True)
+    image_thumb = models.CharField(max_length=255, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
+    cancel_reason = models.TextField(max_length=1000, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -66,14 +121,82 @@ class Event(models.Model):
                 & Q(min_participants__lte=models.F("max_participants")),
                 name="event_participants_range",
             ),
+            models.CheckConstraint(
+                condition=Q(rsvp_deadline__isnull=True)
+                | Q(rsvp_deadline__lte=models.F("starts_at")),
+                name="event_rsvp_before_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(decision_deadline__isnull=True)
+                | Q(decision_deadline__lte=models.F("starts_at")),
+                name="event_decision_before_start",
+            ),
         ]
         indexes = [
             # A host's events, upcoming and past.
             models.Index(fields=["host", "starts_at"], name="event_host_idx"),
+            # Discovery: upcoming public events by city, in start order (keyset pagination).
+            models.Index(
+                fields=["city", "starts_at", "id"],
+                condition=Q(is_private=False, status__in=["planned", "confirmed"]),
+                name="event_discovery_idx",
+            ),
+            # The periodic sweeps: open events by start (quorum) and end (completion).
+            models.Index(
+                fields=["status", "ends_at"],
+                condition=Q(status__in=["planned", "confirmed"]),
+                name="event_open_idx",
+            ),
         ]
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("events:detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_free(self) -> bool:
+        return self.fee_cents == 0
+
+    @property
+    def quorum_deadline(self):
+        """When the minimum must be reached: the decision deadline, or the start."""
+        return self.decision_deadline or self.starts_at
+
+    @property
+    def fee_display(self) -> str:
+        return format_money(self.fee_cents, self.currency)
+
+    @property
+    def price_line(self) -> str:
+        """Everything a guest will spend, in one line: the booking fee and the cost there."""
+        fee = "Free to book" if self.is_free else f"{self.fee_display} booking fee"
+        if self.estimated_cost:
+            return f"{fee} + {self.estimated_cost} at the venue"
+        return f"{fee}, nothing to pay at the venue" if self.is_free else fee
+
+    @property
+    def seats_free(self) -> int:
+        """Only on events annotated with Event.objects.with_seats()."""
+        return max(self.max_participants - self.seats_confirmed - self.seats_held, 0)
+
+    @property
+    def image_names(self) -> list[str]:
+        return [n for n in (self.image_large, self.image_medium, self.image_thumb) if n]
+
+
+CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£"}
+
+
+def format_money(cents: int, currency: str) -> str:
+    symbol = CURRENCY_SYMBOLS.get(currency.upper())
+    amount = f"{cents // 100}.{cents % 100:02d}"
+    return f"{symbol}{amount}" if symbol else f"{amount} {currency.upper()}"
 
 
 class InvitationQuerySet(models.QuerySet):
@@ -93,17 +216,32 @@ class Invitation(models.Model):
         EXPIRED = "expired", "Expired"
         PAYMENT_FAILED = "payment_failed", "Payment failed"
         WAITLISTED = "waitlisted", "On the waitlist"
+        OFFERED = "offered", "Seat offered from the waitlist"
         WITHDRAWN = "withdrawn", "Withdrawn by the host"
 
-    SEAT_STATUSES = (Status.HELD, Status.CONFIRMED)
-    ANSWERABLE = (Status.SENT, Status.PAYMENT_FAILED)
+    # Statuses that take a seat: confirmed, held while paying, offered to the waitlist's first.
+    SEAT_STATUSES = (Status.HELD, Status.CONFIRMED, Status.OFFERED)
+    # Statuses the guest may still accept.
+    ANSWERABLE = (Status.SENT, Status.OFFERED, Status.PAYMENT_FAILED)
+    # Statuses the guest may decline, and the host may withdraw.
+    OUTSTANDING = (
+        Status.SENT,
+        Status.HELD,
+        Status.OFFERED,
+        Status.PAYMENT_FAILED,
+        Status.WAITLISTED,
+    )
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="invitations")
     profile = models.ForeignKey(SocialProfile, on_delete=models.CASCADE, related_name="invitations")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SENT)
+    # True when the guest asked for a seat on a public event, rather than being invited.
+    asked = models.BooleanField(default=False)
+    # Until when a sent invitation, or a waitlist offer, can be accepted.
     expires_at = models.DateTimeField(null=True, blank=True)
     hold_expires_at = models.DateTimeField(null=True, blank=True)
+    waitlisted_at = models.DateTimeField(null=True, blank=True)  # the waitlist's order
     responded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -117,16 +255,67 @@ class Invitation(models.Model):
                 condition=~Q(status="held") | Q(hold_expires_at__isnull=False),
                 name="invitation_hold_has_deadline",
             ),
+            models.CheckConstraint(
+                condition=~Q(status="offered") | Q(expires_at__isnull=False),
+                name="invitation_offer_has_deadline",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="waitlisted") | Q(waitlisted_at__isnull=False),
+                name="invitation_waitlist_has_place",
+            ),
         ]
         indexes = [
             # Seats taken on an event (confirmed + held), counted under the event's row lock.
             models.Index(fields=["event", "status"], name="invitation_event_status_idx"),
             # A person's invitations, newest first.
             models.Index(fields=["profile", "-created_at"], name="invitation_profile_idx"),
+            # The waitlist, first come first served.
+            models.Index(
+                fields=["event", "waitlisted_at"],
+                condition=Q(status="waitlisted"),
+                name="invitation_waitlist_idx",
+            ),
+            # The expiry sweep: answers and offers that lapse, and seat holds that lapse.
+            models.Index(
+                fields=["expires_at"],
+                condition=Q(status__in=["sent", "offered"]),
+                name="invitation_expiry_idx",
+            ),
+            models.Index(
+                fields=["hold_expires_at"], condition=Q(status="held"), name="invitation_hold_idx"
+            ),
         ]
 
     def __str__(self):
         return f"Invitation of {self.profile_id} to {self.event_id} ({self.status})"
+
+    @property
+    def is_answerable(self) -> bool:
+        return self.status in self.ANSWERABLE
+
+    @property
+    def is_outstanding(self) -> bool:
+        return self.status in self.OUTSTANDING
+
+
+class Interested(models.Model):
+    """Maly's "interested": a bookmark on an event, apart from any seat."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="interested")
+    profile = models.ForeignKey(
+        SocialProfile, on_delete=models.CASCADE, related_name="interested_in"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "interested"
+        constraints = [
+            models.UniqueConstraint(fields=["event", "profile"], name="interested_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.profile_id} is interested in {self.event_id}"
 
 
 class Attendance(models.Model):

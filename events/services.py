@@ -1,43 +1,485 @@
-"""Every write about events and invitations. Seats are counted under the event's row lock, so
-they never exceed the maximum whatever the concurrency."""
+"""Every write about events and invitations, and the event status machine.
+
+Seats are counted under the event's row lock (SELECT ... FOR UPDATE on the event), so they never
+exceed the maximum whatever the concurrency: every service that takes, frees or offers a seat
+locks the event first, then the invitation. A seat is taken by a confirmed invitation, one held
+while the guest pays (until `hold_expires_at`) and one offered to the waitlist's first person
+(until `expires_at`).
+
+Status machine: planned -> confirmed when confirmed seats reach the minimum; confirmed ->
+completed after the end; planned/confirmed -> cancelled by the host, or by `cancel_unmet_quorum`
+at the decision deadline. The periodic sweeps run in the task worker (events/tasks.py).
+
+Paid events hand off to the payments app: accepting holds the seat (`held`), the payments app
+runs the checkout and then calls `confirm_paid_seat` or `fail_paid_seat`.
+"""
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from events.models import Event, Invitation
-from profiles.models import SocialProfile
+from events.models import Event, Interested, Invitation
+from momento import emails
+from profiles import images
+from profiles.models import Block, HostProfile, SocialProfile
+
+HOLD_FOR = datetime.timedelta(minutes=30)  # a seat held while its guest pays
+OFFER_FOR = datetime.timedelta(hours=24)  # a waitlist offer, if the event is not sooner
+# Changing these after invitations are out tells the guests.
+NOTIFY_FIELDS = ("starts_at", "ends_at", "city", "location")
+EVENT_FIELDS = (
+    "title",
+    "description",
+    "starts_at",
+    "ends_at",
+    "time_frame",
+    "city",
+    "location",
+    "min_participants",
+    "max_participants",
+    "fee_cents",
+    "estimated_cost",
+    "is_private",
+    "is_business",
+    "rsvp_deadline",
+    "decision_deadline",
+)
+QUORUM_REASON = "Not enough guests confirmed by the decision deadline."
 
 
-class InvitationError(Exception):
-    """A refusal whose message is safe to show to the person who asked."""
+class EventError(Exception):
+    """A refusal whose message is safe to show to the person who asked. `full` says the event
+    had no free seat, so the person may join the waitlist."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, *, full: bool = False):
         super().__init__(message)
         self.message = message
+        self.full = full
+
+
+def _full() -> EventError:
+    return EventError("This event is full.", full=True)
+
+
+def _lock(event: Event) -> Event:
+    return Event.objects.select_for_update().get(pk=event.pk)
+
+
+def _lock_invitation(invitation: Invitation) -> tuple[Event, Invitation]:
+    """The event's row first, then the invitation's: the one order every service locks in."""
+    event = Event.objects.select_for_update().get(pk=invitation.event_id)
+    return event, Invitation.objects.select_for_update().get(pk=invitation.pk)
+
+
+def seats_taken(event: Event) -> int:
+    return event.invitations.holding_seats().count()
+
+
+def answer_by(event: Event) -> datetime.datetime:
+    """When a sent invitation lapses: the RSVP deadline, or the start."""
+    return event.rsvp_deadline or event.starts_at
+
+
+def _guests(event: Event):
+    """Everyone with an invitation that is still alive or confirmed, to tell about a change."""
+    statuses = (*Invitation.OUTSTANDING, Invitation.Status.CONFIRMED)
+    return event.invitations.filter(status__in=statuses).select_related("profile__user")
+
+
+# Hosts: creating, changing and cancelling ------------------------------------------------------
+
+
+def create_event(host: HostProfile, *, tags=(), image=None, **fields) -> Event:
+    """A new planned event. `image` is a checked upload (images.open_upload) or None."""
+    event = Event(host=host, **fields)
+    stored = _store_image(event, image)
+    try:
+        with transaction.atomic():
+            event.save()
+            event.tags.set(tags)
+    except BaseException:
+        if stored:
+            images.delete_variants(stored)
+        raise
+    return event
+
+
+def update_event(event: Event, *, by: HostProfile, tags=None, image=None, **fields) -> Event:
+    """Change an open event. Guests are told when its time or place changes."""
+    stored = _store_image(Event(), image)
+    try:
+        with transaction.atomic():
+            return _update_event(event, by, tags, stored, fields)
+    except BaseException:
+        images.delete_variants(stored)
+        raise
+
+
+def _update_event(event: Event, by: HostProfile, tags, stored: list[str], fields) -> Event:
+    event = _lock(event)
+    _refuse_unless_host(event, by)
+    if not event.is_open:
+        raise EventError("A cancelled or completed event can't be changed.")
+    maximum = fields.get("max_participants", event.max_participants)
+    if maximum < (taken := seats_taken(event)):
+        raise EventError(f"{taken} seats are already taken: the maximum can't be lower.")
+    before = {name: getattr(event, name) for name in NOTIFY_FIELDS}
+    for name, value in fields.items():
+        setattr(event, name, value)
+    if stored:
+        old_images = event.image_names
+        event.image_large, event.image_medium, event.image_thumb = stored
+        transaction.on_commit(lambda: images.delete_variants(old_images))
+    event.save()
+    if tags is not None:
+        event.tags.set(tags)
+    event.invitations.filter(status=Invitation.Status.SENT).update(expires_at=answer_by(event))
+    changed = [name for name in NOTIFY_FIELDS if getattr(event, name) != before[name]]
+    if changed:
+        for invitation in _guests(event):
+            emails.send(
+                "events/emails/event_changed",
+                to=invitation.profile.user,
+                context={"event": event, "changed": changed},
+            )
+    _offer_free_seats(event)
+    _confirm_if_quorum(event)
+    return event
+
+
+def _store_image(event: Event, image) -> list[str]:
+    """Store a checked upload's variants on `event`; their names, large, medium and thumb."""
+    if image is None:
+        return []
+    stored = images.save_variants(image, folder="events")
+    names = [stored.names[variant] for variant in ("large", "medium", "thumb")]
+    event.image_large, event.image_medium, event.image_thumb = names
+    return names
+
+
+@transaction.atomic
+def cancel_event(event: Event, *, by: HostProfile, reason: str) -> Event:
+    """The host cancels an open event. Every invitation that is still alive is withdrawn and its
+    seat released; everyone is told why."""
+    event = _lock(event)
+    _refuse_unless_host(event, by)
+    if not event.is_open:
+        raise EventError("This event is already cancelled or over.")
+    _cancel(event, reason, by_quorum=False)
+    return event
+
+
+def _cancel(event: Event, reason: str, *, by_quorum: bool) -> None:
+    """Under the event's lock."""
+    guests = list(_guests(event))
+    event.status = Event.Status.CANCELLED
+    event.cancel_reason = reason
+    event.cancelled_at = timezone.now()
+    event.save(update_fields=["status", "cancel_reason", "cancelled_at", "updated_at"])
+    event.invitations.filter(status__in=Invitation.OUTSTANDING).update(
+        status=Invitation.Status.WITHDRAWN, hold_expires_at=None, updated_at=event.cancelled_at
+    )
+    for invitation in guests:
+        emails.send(
+            "events/emails/event_cancelled",
+            to=invitation.profile.user,
+            context={"event": event, "by_quorum": by_quorum},
+        )
+
+
+def _refuse_unless_host(event: Event, by: HostProfile) -> None:
+    if event.host_id != by.pk:
+        raise EventError("Only the host can do this.")
+
+
+# Hosts: inviting and withdrawing ---------------------------------------------------------------
+
+
+@transaction.atomic
+def invite(event: Event, profile: SocialProfile, *, by: HostProfile) -> Invitation:
+    """Invite one person. Someone blocked either way, or already invited, can't be."""
+    event = _lock(event)
+    _refuse_unless_host(event, by)
+    _refuse_unless_taking_guests(event)
+    if profile.user_id == by.user_id:
+        raise EventError("You host this event.")
+    if Block.exists_between(by.user.social_profile, profile):
+        raise EventError("You can't invite this person.")
+    now = timezone.now()
+    if answer_by(event) <= now:
+        raise EventError("The RSVP deadline has passed.")
+    invitation = event.invitations.select_for_update().filter(profile=profile).first()
+    again = (Invitation.Status.WITHDRAWN, Invitation.Status.EXPIRED)
+    if invitation is not None and invitation.status not in again:
+        raise EventError(f"{profile.display_name} is already invited.")
+    if invitation is None:
+        invitation = Invitation(event=event, profile=profile)
+    invitation.status = Invitation.Status.SENT
+    invitation.expires_at = answer_by(event)
+    invitation.hold_expires_at = invitation.waitlisted_at = invitation.responded_at = None
+    invitation.save()
+    emails.send(
+        "events/emails/invited",
+        to=profile.user,
+        context={"event": event, "invitation": invitation},
+    )
+    return invitation
+
+
+@transaction.atomic
+def withdraw_invitation(invitation: Invitation, *, by: HostProfile) -> Invitation:
+    """The host takes back an invitation that is not confirmed; a seat it held is offered on."""
+    event, invitation = _lock_invitation(invitation)
+    _refuse_unless_host(event, by)
+    if invitation.status == Invitation.Status.CONFIRMED:
+        raise EventError("A confirmed guest keeps their seat.")
+    if not invitation.is_outstanding:
+        raise EventError("This invitation is no longer open.")
+    _set(invitation, Invitation.Status.WITHDRAWN)
+    _offer_free_seats(event)
+    return invitation
+
+
+# Guests: answering -----------------------------------------------------------------------------
 
 
 @transaction.atomic
 def accept_invitation(invitation: Invitation, *, by: SocialProfile) -> Invitation:
-    """Take a seat on a free event: confirmed at once, or refused as full.
+    """Take a seat: confirmed at once on a free event, held while paying on a paid one.
 
     The event row is locked first, then the seats are counted: two people accepting the last
-    seat at once are served one after the other."""
-    event = Event.objects.select_for_update().get(pk=invitation.event_id)
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if invitation.profile_id != by.pk:
-        raise InvitationError("This invitation is not yours.")
-    if invitation.status not in Invitation.ANSWERABLE:
-        raise InvitationError("This invitation has already been answered.")
+    seat at once are served one after the other, and the second hears "full"."""
+    event, invitation = _lock_invitation(invitation)
+    _refuse_unless_guest(invitation, by)
+    if not invitation.is_answerable:
+        raise EventError("This invitation has already been answered.")
     now = timezone.now()
     if invitation.expires_at and invitation.expires_at <= now:
-        raise InvitationError("This invitation has expired.")
-    if event.status not in (Event.Status.PLANNED, Event.Status.CONFIRMED):
-        raise InvitationError("This event is no longer taking guests.")
-    if event.invitations.holding_seats().count() >= event.max_participants:
-        raise InvitationError("This event is full.")
-    invitation.status = Invitation.Status.CONFIRMED
-    invitation.responded_at = now
-    invitation.save(update_fields=["status", "responded_at", "updated_at"])
+        raise EventError("This invitation has expired.")
+    _refuse_unless_taking_guests(event)
+    if invitation.status != Invitation.Status.OFFERED and seats_taken(event) >= (
+        event.max_participants
+    ):
+        raise _full()
+    return _take_seat(event, invitation, now)
+
+
+def _take_seat(event: Event, invitation: Invitation, now) -> Invitation:
+    if event.is_free:
+        _set(invitation, Invitation.Status.CONFIRMED, responded_at=now)
+        _confirm_if_quorum(event)
+    else:
+        _set(invitation, Invitation.Status.HELD, responded_at=now, hold_expires_at=now + HOLD_FOR)
     return invitation
+
+
+@transaction.atomic
+def decline_invitation(invitation: Invitation, *, by: SocialProfile) -> Invitation:
+    """Say no, or leave the waitlist, or give up a held or offered seat (it is offered on)."""
+    event, invitation = _lock_invitation(invitation)
+    _refuse_unless_guest(invitation, by)
+    if not invitation.is_outstanding:
+        raise EventError("This invitation has already been answered.")
+    _set(invitation, Invitation.Status.DECLINED, responded_at=timezone.now())
+    _offer_free_seats(event)
+    return invitation
+
+
+@transaction.atomic
+def join_waitlist(invitation: Invitation, *, by: SocialProfile) -> Invitation:
+    """Queue for a seat on a full event; the first in line is offered the next free seat."""
+    event, invitation = _lock_invitation(invitation)
+    _refuse_unless_guest(invitation, by)
+    if invitation.status not in (Invitation.Status.SENT, Invitation.Status.PAYMENT_FAILED):
+        raise EventError("This invitation has already been answered.")
+    now = timezone.now()
+    if invitation.expires_at and invitation.expires_at <= now:
+        raise EventError("This invitation has expired.")
+    _refuse_unless_taking_guests(event)
+    if seats_taken(event) < event.max_participants:
+        raise EventError("A seat is free: accept the invitation instead.")
+    _set(invitation, Invitation.Status.WAITLISTED, waitlisted_at=now, responded_at=now)
+    return invitation
+
+
+@transaction.atomic
+def ask_for_seat(event: Event, *, by: SocialProfile) -> Invitation:
+    """On a public event, anyone may ask: it creates their own invitation and takes a seat, or
+    a place on the waitlist when the event is full."""
+    event = _lock(event)
+    if event.is_private:
+        raise EventError("This event is by invitation only.")
+    if event.host.user_id == by.user_id:
+        raise EventError("You host this event.")
+    if Block.exists_between(event.host.user.social_profile, by):
+        raise EventError("You can't join this event.")
+    _refuse_unless_taking_guests(event)
+    now = timezone.now()
+    invitation = event.invitations.select_for_update().filter(profile=by).first()
+    if invitation is None:
+        invitation = Invitation(event=event, profile=by, asked=True)
+    elif invitation.status == Invitation.Status.WITHDRAWN:
+        raise EventError("The host withdrew your invitation to this event.")
+    elif invitation.status not in (Invitation.Status.DECLINED, Invitation.Status.EXPIRED):
+        raise EventError("You already have an invitation to this event.")
+    invitation.expires_at = answer_by(event)
+    invitation.hold_expires_at = None
+    if seats_taken(event) >= event.max_participants:
+        invitation.status = Invitation.Status.WAITLISTED
+        invitation.waitlisted_at = invitation.responded_at = now
+        invitation.save()
+        return invitation
+    invitation.status = Invitation.Status.SENT
+    invitation.save()
+    return _take_seat(event, invitation, now)
+
+
+def _refuse_unless_guest(invitation: Invitation, by: SocialProfile) -> None:
+    if invitation.profile_id != by.pk:
+        raise EventError("This invitation is not yours.")
+
+
+def _refuse_unless_taking_guests(event: Event) -> None:
+    if not event.is_open:
+        raise EventError("This event is no longer taking guests.")
+    if event.starts_at <= timezone.now():
+        raise EventError("This event has already started.")
+
+
+def _set(invitation: Invitation, status: str, **fields) -> None:
+    invitation.status = status
+    if status not in Invitation.SEAT_STATUSES or status == Invitation.Status.CONFIRMED:
+        invitation.hold_expires_at = None
+    for name, value in fields.items():
+        setattr(invitation, name, value)
+    invitation.save()
+
+
+# Payments' side of a paid seat -----------------------------------------------------------------
+
+
+@transaction.atomic
+def confirm_paid_seat(invitation: Invitation) -> Invitation:
+    """The booking fee is paid: the held seat is confirmed. If the hold had lapsed, the seat is
+    taken again if one is free; otherwise EventError(full), and payments refunds."""
+    event, invitation = _lock_invitation(invitation)
+    if invitation.status == Invitation.Status.CONFIRMED:
+        return invitation
+    lapsed = invitation.status != Invitation.Status.HELD
+    if lapsed and (not event.is_open or seats_taken(event) >= event.max_participants):
+        raise EventError("This seat is no longer available.", full=True)
+    _set(invitation, Invitation.Status.CONFIRMED, responded_at=timezone.now())
+    _confirm_if_quorum(event)
+    return invitation
+
+
+@transaction.atomic
+def fail_paid_seat(invitation: Invitation) -> Invitation:
+    """The payment failed: the hold is released; the guest may retry while a seat is free."""
+    event, invitation = _lock_invitation(invitation)
+    if invitation.status == Invitation.Status.HELD:
+        _set(invitation, Invitation.Status.PAYMENT_FAILED)
+        _offer_free_seats(event)
+    return invitation
+
+
+# Interested --------------------------------------------------------------------------------------
+
+
+def mark_interested(event: Event, *, by: SocialProfile) -> None:
+    Interested.objects.get_or_create(event=event, profile=by)
+
+
+def unmark_interested(event: Event, *, by: SocialProfile) -> None:
+    Interested.objects.filter(event=event, profile=by).delete()
+
+
+# The status machine and the waitlist -------------------------------------------------------------
+
+
+def _confirm_if_quorum(event: Event) -> None:
+    """Under the event's lock: planned -> confirmed once confirmed seats reach the minimum."""
+    if event.status != Event.Status.PLANNED:
+        return
+    confirmed = event.invitations.filter(status=Invitation.Status.CONFIRMED)
+    if confirmed.count() >= event.min_participants:
+        event.status = Event.Status.CONFIRMED
+        event.save(update_fields=["status", "updated_at"])
+        for invitation in confirmed.select_related("profile__user"):
+            emails.send(
+                "events/emails/event_confirmed",
+                to=invitation.profile.user,
+                context={"event": event},
+            )
+
+
+def _offer_free_seats(event: Event) -> None:
+    """Under the event's lock: each free seat is offered, for a while, to the next in line."""
+    if not event.is_open:
+        return
+    now = timezone.now()
+    if event.starts_at <= now:
+        return
+    free = event.max_participants - seats_taken(event)
+    if free <= 0:
+        return
+    waiting = event.invitations.filter(status=Invitation.Status.WAITLISTED).select_related(
+        "profile__user"
+    )
+    for invitation in waiting.order_by("waitlisted_at", "pk")[:free]:
+        _set(
+            invitation, Invitation.Status.OFFERED, expires_at=min(now + OFFER_FOR, event.starts_at)
+        )
+        emails.send(
+            "events/emails/seat_offered",
+            to=invitation.profile.user,
+            context={"event": event, "invitation": invitation},
+        )
+
+
+def expire_lapsed(now: datetime.datetime | None = None) -> int:
+    """Unanswered invitations and offers past their expiry become `expired`; seat holds past
+    their deadline are released. Freed seats go to the waitlist. Returns how many lapsed."""
+    now = now or timezone.now()
+    lapsed = Q(status__in=(Invitation.Status.SENT, Invitation.Status.OFFERED), expires_at__lte=now)
+    lapsed |= Q(status=Invitation.Status.HELD, hold_expires_at__lte=now)
+    event_ids = set(Invitation.objects.filter(lapsed).values_list("event_id", flat=True))
+    count = 0
+    for event_id in event_ids:
+        with transaction.atomic():
+            event = Event.objects.select_for_update().get(pk=event_id)
+            count += event.invitations.filter(lapsed).update(
+                status=Invitation.Status.EXPIRED, hold_expires_at=None, updated_at=now
+            )
+            _offer_free_seats(event)
+    return count
+
+
+def cancel_unmet_quorum(now: datetime.datetime | None = None) -> int:
+    """Planned events whose decision deadline (or start) has come without the minimum are
+    cancelled. Returns how many."""
+    now = now or timezone.now()
+    due = Event.objects.filter(status=Event.Status.PLANNED).filter(
+        Q(decision_deadline__lte=now) | Q(decision_deadline__isnull=True, starts_at__lte=now)
+    )
+    count = 0
+    for event_id in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            event = Event.objects.select_for_update().get(pk=event_id)
+            if event.status != Event.Status.PLANNED:  # confirmed or cancelled meanwhile
+                continue
+            _cancel(event, QUORUM_REASON, by_quorum=True)
+            count += 1
+    return count
+
+
+def complete_finished_events(now: datetime.datetime | None = None) -> int:
+    """Confirmed events that have ended are completed. Returns how many."""
+    now = now or timezone.now()
+    return Event.objects.filter(status=Event.Status.CONFIRMED, ends_at__lte=now).update(
+        status=Event.Status.COMPLETED, updated_at=now
+    )

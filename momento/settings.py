@@ -221,6 +221,8 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Flash messages live in the session: no extra cookie, whose deletion would carry no Secure flag.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # The CSRF token reaches forms and htmx through the page, never through JavaScript reading the
 # cookie, so the cookie can be HttpOnly too.
 CSRF_COOKIE_HTTPONLY = True

@@ -20,6 +20,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
     path("", include("profiles.urls")),
+    path("", include("events.urls")),
 ]
 
 if settings.SERVE_MEDIA:

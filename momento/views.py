@@ -4,10 +4,17 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from events.models import Invitation
+
 
 @require_GET
 def home(request):
-    return render(request, "home.html")
+    offers = []
+    if request.user.is_authenticated:
+        offers = Invitation.objects.filter(
+            profile__user=request.user, status=Invitation.Status.OFFERED
+        ).select_related("event")
+    return render(request, "home.html", {"offers": offers})
 
 
 @never_cache

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from events.forms import InviteToEventForm
 from events.models import Event, Rating
 from momento import ratelimit
 from momento.pagination import paginate
@@ -96,7 +97,17 @@ def profile(request, username):
         context["host_rating"] = Rating.objects.host_average(host)
     if person.pk != me.pk:
         context |= _relation(me, person)
+        context["invite_form"] = _invite_form(request.user)
     return render(request, "profiles/profile_detail.html", context)
+
+
+def _invite_form(user) -> InviteToEventForm | None:
+    """For a host looking at someone: a form to invite them to one of their upcoming events."""
+    my_host = HostProfile.objects.filter(user=user).first()
+    if my_host is None:
+        return None
+    form = InviteToEventForm(host=my_host)
+    return form if form.fields["event"].queryset.exists() else None
 
 
 def _relation(me: SocialProfile, person: SocialProfile) -> dict:

@@ -6,7 +6,7 @@ from django.utils import timezone
 from events import services
 from events.factories import EventFactory
 from events.models import Event, Invitation
-from events.services import InvitationError
+from events.services import EventError
 from profiles.factories import SocialProfileFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ def test_accepting_a_free_event_confirms_the_seat_at_once(invitation):
 
 
 def test_only_the_invitee_can_accept(invitation):
-    with pytest.raises(InvitationError, match="not yours"):
+    with pytest.raises(EventError, match="not yours"):
         services.accept_invitation(invitation, by=SocialProfileFactory())
     invitation.refresh_from_db()
     assert invitation.status == Invitation.Status.SENT
@@ -35,9 +35,9 @@ def test_only_the_invitee_can_accept(invitation):
 )
 def test_an_answered_invitation_cannot_be_accepted_again(invitation, status):
     Invitation.objects.filter(pk=invitation.pk).update(
-        status=status, hold_expires_at=timezone.now()
+        status=status, hold_expires_at=timezone.now(), waitlisted_at=timezone.now()
     )
-    with pytest.raises(InvitationError, match="already been answered"):
+    with pytest.raises(EventError, match="already been answered"):
         services.accept_invitation(invitation, by=invitation.profile)
 
 
@@ -45,7 +45,7 @@ def test_an_expired_invitation_cannot_be_accepted(invitation):
     Invitation.objects.filter(pk=invitation.pk).update(
         expires_at=timezone.now() - datetime.timedelta(minutes=1)
     )
-    with pytest.raises(InvitationError, match="expired"):
+    with pytest.raises(EventError, match="expired"):
         services.accept_invitation(invitation, by=invitation.profile)
     invitation.refresh_from_db()
     assert invitation.status == Invitation.Status.SENT
@@ -54,7 +54,7 @@ def test_an_expired_invitation_cannot_be_accepted(invitation):
 @pytest.mark.parametrize("status", [Event.Status.CANCELLED, Event.Status.COMPLETED])
 def test_an_event_that_is_over_takes_no_guests(invitation, status):
     Event.objects.filter(pk=invitation.event_id).update(status=status)
-    with pytest.raises(InvitationError, match="no longer taking guests"):
+    with pytest.raises(EventError, match="no longer taking guests"):
         services.accept_invitation(invitation, by=invitation.profile)
 
 
@@ -68,6 +68,6 @@ def test_a_full_event_refuses_and_changes_nothing(invitation):
         status="held",
         hold_expires_at=timezone.now() + datetime.timedelta(minutes=15),
     )
-    with pytest.raises(InvitationError, match="This event is full."):
+    with pytest.raises(EventError, match="This event is full."):
         services.accept_invitation(invitation, by=invitation.profile)
     assert event.invitations.holding_seats().count() == 2

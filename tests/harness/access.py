@@ -41,6 +41,8 @@ PUBLIC = Rule(anonymous=OK, signed_in=OK)
 GUESTS_ONLY = Rule(anonymous=OK, signed_in=FOUND)  # signed-in people are sent on their way
 SIGNED_IN = Rule(anonymous=FOUND, signed_in=OK)  # anonymous visitors are sent to log in
 
+INVITED = {"host": OK, "invitee": OK, "guest": OK}
+
 RULES: dict[str, Rule] = {
     "home": PUBLIC,
     "health": PUBLIC,
@@ -135,6 +137,34 @@ RULES: dict[str, Rule] = {
     "profiles:follow-decline": Rule(
         FOUND, NOT_ALLOWED, url=lambda w: _owned("follow-decline", w, "follow_request")
     ),
+    # Events. A private event exists only for its host and the people invited to it; its
+    # management pages only for its host. Answering and acting on events is POST.
+    "events:discover": SIGNED_IN,
+    "events:my-invitations": SIGNED_IN,
+    "events:hosting": SIGNED_IN,
+    "events:create": Rule(FOUND, FOUND, roles={"host": OK}),  # others: become a host first
+    "events:detail": Rule(FOUND, NOT_FOUND, roles=INVITED, url=lambda w: _event("detail", w)),
+    "events:edit": Rule(FOUND, NOT_FOUND, roles={"host": OK}, url=lambda w: _event("edit", w)),
+    "events:cancel": Rule(FOUND, NOT_FOUND, roles={"host": OK}, url=lambda w: _event("cancel", w)),
+    "events:guests": Rule(FOUND, NOT_FOUND, roles={"host": OK}, url=lambda w: _event("guests", w)),
+    "events:withdraw": Rule(
+        FOUND,
+        NOT_ALLOWED,
+        url=lambda w: reverse(
+            "events:withdraw", args=[w.objects["event"].pk, w.objects["invitation"].pk]
+        ),
+    ),
+    "events:ask": Rule(FOUND, NOT_ALLOWED, url=lambda w: _event("ask", w)),
+    "events:interested": Rule(FOUND, NOT_ALLOWED, url=lambda w: _event("interested", w)),
+    "events:not-interested": Rule(FOUND, NOT_ALLOWED, url=lambda w: _event("not-interested", w)),
+    "events:invite-person": Rule(
+        FOUND,
+        NOT_ALLOWED,
+        url=lambda w: reverse("events:invite-person", args=[w.people["invitee"].username]),
+    ),
+    "events:accept": Rule(FOUND, NOT_ALLOWED, url=lambda w: _owned_invitation("accept", w)),
+    "events:decline": Rule(FOUND, NOT_ALLOWED, url=lambda w: _owned_invitation("decline", w)),
+    "events:waitlist": Rule(FOUND, NOT_ALLOWED, url=lambda w: _owned_invitation("waitlist", w)),
     # Uploaded photos: random, unguessable names of re-encoded images; served to anyone with one.
     "/^media/(?P<path>.*)$": Rule(OK, OK, url=lambda w: w.objects["photo"].url("thumb")),
     # The console (Django admin): staff only; everyone else is sent to the log-in page.
@@ -174,9 +204,19 @@ ADMIN_REFUSALS = {
             "profiles_block",
             "events_attendance",
             "events_rating",
+            "events_invitation",
+            "events_interested",
         )
     },
 }
+
+
+def _event(name: str, world: World) -> str:
+    return reverse(f"events:{name}", args=[world.objects["event"].pk])
+
+
+def _owned_invitation(name: str, world: World) -> str:
+    return reverse(f"events:{name}", args=[world.objects["invitation"].pk])
 
 
 def _person(name: str, world: World) -> str:

@@ -84,7 +84,6 @@ def _people_objects(world: World) -> None:
     add_photo(host, kind="cover")
     host_profile = HostProfileFactory(user=world.host, host_name="Host's Table")
     past = EventFactory(host=host_profile, city=paris, past=True)
-    EventFactory(host=host_profile, city=paris)
     AttendanceFactory(event=past, profile=profiles["guest"])
     RatingFactory(event=past, rater=profiles["guest"], host_rating_value=5, event_rating_value=4)
     follow = services.request_follow(profiles["guest"], host)
@@ -93,6 +92,28 @@ def _people_objects(world: World) -> None:
     services.like(profiles["invitee"], host)
     services.block(profiles["staff"], profiles["stranger"])
     services.report(profiles["guest"], profiles["stranger"], reason="spam", note="Harness.")
+    _event_objects(world, host_profile, paris)
+
+
+def _event_objects(world: World, host_profile, city) -> None:
+    """The host's upcoming private event: the guest has a confirmed seat and is interested, the
+    invitee holds a sent invitation, the stranger is not invited. A public paid event in the
+    same city is discoverable."""
+    from events import services
+    from events.factories import EventFactory
+
+    profiles = {role: user.social_profile for role, user in world.people.items()}
+    event = EventFactory(
+        host=host_profile, city=city, title="Supper at the host's", location="7 Secret Lane"
+    )
+    guest = services.invite(event, profiles["guest"], by=host_profile)
+    services.accept_invitation(guest, by=profiles["guest"])
+    world.objects["invitation"] = services.invite(event, profiles["invitee"], by=host_profile)
+    services.mark_interested(event, by=profiles["guest"])
+    world.objects["event"] = event
+    world.objects["public_event"] = EventFactory(
+        host=host_profile, city=city, title="Open picnic", is_private=False, fee_cents=1200
+    )
 
 
 def _console_objects(world: World) -> None:

@@ -208,7 +208,7 @@ def test_browse_with_a_tampered_cursor_shows_the_first_page(client, me):
 # Each signed-in request costs 7 queries before the view runs: the session, the user, and
 # allauth's user-session record (savepoint, select, its user again, update, release).
 BROWSE_QUERIES = 12  # + my profile, the page of cards, the city, interest and mood options
-PROFILE_QUERIES = 23  # + 16: every fact on the page, one query each
+PROFILE_QUERIES = 24  # + 17: every fact on the page, one query each, and "am I a host"
 FOLLOWERS_QUERIES = 12  # + my profile, the person, blocks, the page of follows, the cards
 LIKES_QUERIES = 10  # + my profile, the page of likes, the cards
 

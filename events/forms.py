@@ -1,0 +1,191 @@
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+
+from events.models import Event
+from profiles import images
+from profiles.models import City, HostProfile, Interest, SocialProfile
+
+MAX_PARTICIPANTS = 50  # small groups
+MAX_FEE = Decimal("500.00")
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format=DATETIME_FORMAT)
+
+
+class EventForm(forms.ModelForm):
+    fee = forms.DecimalField(
+        label="Booking fee (€)",
+        min_value=Decimal("0"),
+        max_value=MAX_FEE,
+        decimal_places=2,
+        initial=Decimal("0"),
+        help_text="Paid online when a guest accepts. 0 makes the event free to book.",
+    )
+    image = images.ImageUploadField(
+        label="Image", required=False, help_text="JPEG, PNG or WebP, up to 8 MB."
+    )
+    tags = forms.ModelMultipleChoiceField(
+        Interest.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Interests this event is for: they help the right people find it.",
+    )
+
+    class Meta:
+        model = Event
+        fields = [
+            "title",
+            "description",
+            "starts_at",
+            "ends_at",
+            "time_frame",
+            "city",
+            "location",
+            "min_participants",
+            "max_participants",
+            "estimated_cost",
+            "is_private",
+            "is_business",
+            "rsvp_deadline",
+            "decision_deadline",
+        ]
+        labels = {
+            "starts_at": "Starts",
+            "ends_at": "Ends",
+            "min_participants": "Minimum guests",
+            "max_participants": "Maximum guests",
+            "estimated_cost": "Estimated cost at the venue",
+            "is_private": "Private: only the people I invite can take a seat",
+            "is_business": "Business event",
+            "rsvp_deadline": "RSVP deadline",
+        }
+        help_texts = {
+            "time_frame": "In words, e.g. “Friday evening, about three hours”.",
+            "location": "The exact address. For a private event only confirmed guests see it.",
+            "min_participants": "The event is cancelled if fewer confirm by the decision deadline.",
+            "estimated_cost": "What guests should expect to spend there, e.g. “about €30”.",
+            "rsvp_deadline": "Invitations not answered by then expire. Empty: the start.",
+            "decision_deadline": "When the minimum must be reached. Empty: the start.",
+        }
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 6}),
+            "starts_at": DateTimeInput(),
+            "ends_at": DateTimeInput(),
+            "rsvp_deadline": DateTimeInput(),
+            "decision_deadline": DateTimeInput(),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["city"].empty_label = "Choose a city"
+        self.fields["min_participants"].min_value = 1
+        self.fields["max_participants"].max_value = MAX_PARTICIPANTS
+        for name in ("min_participants", "max_participants"):
+            self.fields[name].widget.attrs.update(min=1, max=MAX_PARTICIPANTS)
+            self.fields[name].validators.append(_between(1, MAX_PARTICIPANTS))
+        if self.instance.pk:
+            self.fields["fee"].initial = Decimal(self.instance.fee_cents) / 100
+            self.fields["tags"].initial = self.instance.tags.all()
+            self.fields["image"].label = "Replace the image"
+
+    def clean(self):
+        data = super().clean()
+        now = timezone.now()
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if starts and starts <= now:
+            self.add_error("starts_at", "The event must start in the future.")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", "The event must end after it starts.")
+        low, high = data.get("min_participants"), data.get("max_participants")
+        if low and high and low > high:
+            self.add_error("min_participants", "The minimum can't be above the maximum.")
+        for name in ("rsvp_deadline", "decision_deadline"):
+            deadline = data.get(name)
+            if deadline and starts and deadline > starts:
+                self.add_error(name, "This deadline must be before the event starts.")
+            elif deadline and deadline <= now:
+                self.add_error(name, "This deadline must be in the future.")
+        return data
+
+    def service_fields(self) -> dict:
+        """What the services take: the model's fields, the fee in cents, tags and image."""
+        data = self.cleaned_data
+        fields = {name: data[name] for name in self.Meta.fields}
+        fields["fee_cents"] = int(data["fee"] * 100)
+        return {**fields, "tags": data["tags"], "image": data["image"]}
+
+
+def _between(low: int, high: int):
+    def validate(value):
+        if value is not None and not low <= value <= high:
+            raise forms.ValidationError(f"Choose a number from {low} to {high}.")
+
+    return validate
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you cancelling?",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Your guests receive this in the cancellation email.",
+        error_messages={"required": "Tell your guests why the event is cancelled."},
+    )
+
+
+class InviteForm(forms.Form):
+    """Invite someone by username, from the event's guest page."""
+
+    username = forms.CharField(label="Username", max_length=150)
+
+    def __init__(self, *args, host: HostProfile, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.host = host
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip().lstrip("@")
+        people = SocialProfile.objects.visible_to(self.host.user.social_profile)
+        profile = people.filter(user__username__iexact=username).select_related("user").first()
+        if profile is None:
+            raise forms.ValidationError("There is no member with this username.")
+        return profile
+
+
+class InviteToEventForm(forms.Form):
+    """Invite a person to one of my events, from their profile."""
+
+    event = forms.ModelChoiceField(Event.objects.none(), empty_label="Choose an event")
+
+    def __init__(self, *args, host: HostProfile, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["event"].queryset = Event.objects.hosted_by(host).open().upcoming()
+
+
+class DiscoverForm(forms.Form):
+    PRICES = [("", "Free or paid"), ("free", "Free"), ("paid", "Paid")]
+    KINDS = [("", "Any kind"), ("social", "Social"), ("business", "Business")]
+
+    city = forms.ModelChoiceField(City.objects.all(), required=False, empty_label="Any city")
+    starts_after = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    starts_before = forms.DateField(
+        label="Until", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    tag = forms.ModelChoiceField(Interest.objects.all(), required=False, empty_label="Any tag")
+    price = forms.ChoiceField(choices=PRICES, required=False)
+    kind = forms.ChoiceField(choices=KINDS, required=False)
+
+    def clean(self):
+        data = super().clean()
+        after, before = data.get("starts_after"), data.get("starts_before")
+        if after and before and before < after:
+            self.add_error("starts_before", "The end of the range is before its start.")
+        return data

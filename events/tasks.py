@@ -1,0 +1,17 @@
+"""The event status machine's clock, in the task worker: every few minutes, lapsed invitations,
+offers and seat holds expire (freed seats go to the waitlist), events without their quorum at
+the decision deadline are cancelled, and confirmed events that have ended are completed."""
+
+from procrastinate.contrib.django import app
+
+from events import services
+
+
+@app.periodic(cron="*/5 * * * *")
+@app.task(queue="default", queueing_lock="events_sweep")
+def sweep_events(timestamp: int) -> dict[str, int]:
+    return {
+        "expired": services.expire_lapsed(),
+        "cancelled": services.cancel_unmet_quorum(),
+        "completed": services.complete_finished_events(),
+    }
