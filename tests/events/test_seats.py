@@ -3,7 +3,7 @@
 import pytest
 
 from events import services
-from events.factories import EventFactory
+from events.factories import EventFactory, InvitationFactory
 from events.models import Invitation
 from events.services import EventError
 from profiles.factories import SocialProfileFactory
@@ -34,3 +34,37 @@ def test_thirty_people_racing_for_the_last_three_seats_get_exactly_three():
         assert all(isinstance(e, EventError) for e in errors), errors
         assert {e.message for e in errors} == {"This event is full."}
         assert event.invitations.holding_seats().count() == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_thirty_people_asking_for_the_last_three_seats_of_a_public_event():
+    """Asking creates one's own invitation: exactly 3 get a seat, the rest a waitlist place."""
+    askers = SocialProfileFactory.create_batch(RACERS)
+    for _ in range(10):
+        event = EventFactory(is_private=False, max_participants=3, min_participants=1)
+
+        errors = run_at_once([lambda p=p, e=event: services.ask_for_seat(e, by=p) for p in askers])
+
+        assert errors == []
+        statuses = list(event.invitations.values_list("status", flat=True))
+        assert statuses.count(Invitation.Status.CONFIRMED) == 3
+        assert statuses.count(Invitation.Status.WAITLISTED) == RACERS - 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_seats_freed_at_once_are_offered_once_each():
+    """Three guests give up held seats at the same moment: exactly three offers go out, in
+    waitlist order, and the seats never exceed the maximum."""
+    for _ in range(10):
+        event = EventFactory(max_participants=4, min_participants=1, fee_cents=1000)
+        holders = InvitationFactory.create_batch(4, event=event, held=True)
+        waiting = [InvitationFactory(event=event, waitlisted=True) for _ in range(5)]
+
+        errors = run_at_once(
+            [lambda i=i: services.decline_invitation(i, by=i.profile) for i in holders[:3]]
+        )
+
+        assert errors == []
+        offered = event.invitations.filter(status=Invitation.Status.OFFERED)
+        assert set(offered.values_list("pk", flat=True)) == {i.pk for i in waiting[:3]}
+        assert event.invitations.holding_seats().count() == 4
