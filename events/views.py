@@ -16,10 +16,10 @@ from events.forms import CancelForm, DiscoverForm, EventForm, InviteForm, Invite
 from events.models import Event, Interested, Invitation
 from events.services import EventError
 from momento import ratelimit
+from momento.http import redirect_back
 from momento.pagination import paginate
 from profiles import access as profile_access
 from profiles.models import Block, SocialProfile
-from profiles.views import _back, _cards
 
 PAGE_SIZE = 20
 INVITE_RATE = "100/d"
@@ -102,7 +102,7 @@ def detail(request, event_id):
             "is_host": is_host,
             "shows_location": is_host or confirmed or not event.is_private,
             "seats_free": max(event.max_participants - services.seats_taken(event), 0),
-            "guests": _cards(guest_ids),
+            "guests": SocialProfile.objects.cards_in_order(guest_ids),
             "interested": Interested.objects.filter(event=event, profile=me).exists(),
             "waitlist_place": _waitlist_place(mine),
             **counts,
@@ -137,7 +137,7 @@ def interested(request, event_id, mark):
             "events/_interested_button.html",
             {"event": event, "interested": mark, "interested_count": count},
         )
-    return _back(request, event.get_absolute_url())
+    return redirect_back(request, event.get_absolute_url())
 
 
 @login_required
@@ -192,7 +192,7 @@ def answer(request, invitation_id, answer):
             messages.error(request, error.message)
     else:
         _tell_seat(request, invitation)
-    return _back(request, reverse("events:my-invitations"))
+    return redirect_back(request, reverse("events:my-invitations"))
 
 
 def _tell_seat(request, invitation: Invitation) -> None:

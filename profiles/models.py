@@ -81,6 +81,11 @@ class SocialProfileQuerySet(models.QuerySet):
             current_city_name=models.Subquery(current_city.values("city__name")[:1]),
         )
 
+    def cards_in_order(self, profile_ids: list) -> list["SocialProfile"]:
+        """Person cards for these ids, in the given order, in one query."""
+        cards = self.for_cards().in_bulk(profile_ids)
+        return [cards[pk] for pk in profile_ids if pk in cards]
+
 
 class SocialProfile(models.Model):
     """Every person's public face, created with the user."""

@@ -4,15 +4,14 @@ an htmx fragment."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, OuterRef
-from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from events.forms import InviteToEventForm
 from events.models import Event, Rating
 from momento import ratelimit
+from momento.http import redirect_back
 from momento.pagination import paginate
 from profiles import access, services
 from profiles.forms import (
@@ -29,15 +28,6 @@ from profiles.models import Block, Follow, HostProfile, Like, Photo, SocialProfi
 from profiles.services import ProfileError
 
 PAGE_SIZE = 20
-
-
-def _back(request, fallback: str) -> HttpResponseRedirect:
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect(fallback)
 
 
 # Browsing people -----------------------------------------------------------------------------
@@ -134,18 +124,14 @@ def follow_list(request, username, direction):
         follows = person.following.accepted().filter(followed__in=visible)
         people_of = "followed"
     page = paginate(follows, order=("-created_at", "-pk"), cursor=request.GET.get("after"))
-    page.items = _cards([getattr(follow, f"{people_of}_id") for follow in page.items])
+    page.items = SocialProfile.objects.cards_in_order(
+        [getattr(follow, f"{people_of}_id") for follow in page.items]
+    )
     return render(
         request,
         "profiles/follow_list.html",
         {"person": person, "direction": direction, "page": page},
     )
-
-
-def _cards(profile_ids: list) -> list[SocialProfile]:
-    """Person cards in the given order, in one query."""
-    cards = SocialProfile.objects.for_cards().in_bulk(profile_ids)
-    return [cards[pk] for pk in profile_ids]
 
 
 # Likes ---------------------------------------------------------------------------------------
@@ -167,7 +153,7 @@ def like(request, username, liked=True):
         liked = not liked
     if request.htmx:
         return render(request, "profiles/_like_button.html", {"person": person, "liked": liked})
-    return _back(request, person.get_absolute_url())
+    return redirect_back(request, person.get_absolute_url())
 
 
 @login_required
@@ -176,7 +162,7 @@ def my_likes(request):
     me = access.own_profile(request.user)
     likes = Like.objects.filter(liker=me, liked__in=SocialProfile.objects.visible_to(me))
     page = paginate(likes, order=("-created_at", "-pk"), cursor=request.GET.get("after"))
-    page.items = _cards([like.liked_id for like in page.items])
+    page.items = SocialProfile.objects.cards_in_order([like.liked_id for like in page.items])
     return render(request, "profiles/like_list.html", {"page": page})
 
 
@@ -194,7 +180,7 @@ def follow(request, username):
         messages.success(request, f"You asked to follow {person.display_name}.")
     except ProfileError as error:
         messages.error(request, error.message)
-    return _back(request, person.get_absolute_url())
+    return redirect_back(request, person.get_absolute_url())
 
 
 @login_required
@@ -204,7 +190,7 @@ def unfollow(request, username):
     person = access.other_profile_for_viewer(request.user, username)
     services.unfollow(me, person)
     messages.success(request, f"You no longer follow {person.display_name}.")
-    return _back(request, person.get_absolute_url())
+    return redirect_back(request, person.get_absolute_url())
 
 
 @login_required
@@ -239,7 +225,7 @@ def answer_follow(request, follow_id, accept):
             messages.success(request, "Request declined.")
     except ProfileError as error:
         messages.error(request, error.message)
-    return _back(request, reverse("profiles:follow-requests"))
+    return redirect_back(request, reverse("profiles:follow-requests"))
 
 
 # Blocks and reports --------------------------------------------------------------------------
@@ -366,7 +352,7 @@ def upload_cover(request):
     if cover_form.is_valid():
         services.add_photo(me, image=cover_form.cleaned_data["image"], kind=Photo.Kind.COVER)
         messages.success(request, "Cover image saved.")
-        return _back(request, reverse("profiles:edit-photos"))
+        return redirect_back(request, reverse("profiles:edit-photos"))
     return _photos_page(request, me, None, PhotoForm(), cover_form)
 
 
@@ -397,7 +383,7 @@ def _portraits_and_cover(profile: SocialProfile) -> dict:
 @require_POST
 def move_photo(request, photo_id, by):
     services.move_photo(access.photo_for_owner(request.user, photo_id), by=by)
-    return _back(request, reverse("profiles:edit-photos"))
+    return redirect_back(request, reverse("profiles:edit-photos"))
 
 
 @login_required
@@ -407,7 +393,7 @@ def delete_photo(request, photo_id):
     if request.method == "POST":
         services.delete_photo(photo)
         messages.success(request, "Photo deleted.")
-        return _back(request, reverse("profiles:edit-photos"))
+        return redirect_back(request, reverse("profiles:edit-photos"))
     return render(request, "profiles/photo_delete.html", {"photo": photo})
 
 
@@ -453,7 +439,7 @@ def change_city(request, user_city_id, change):
         "primary": services.set_primary_city,
         "remove": services.remove_city,
     }[change](user_city)
-    return _back(request, reverse("profiles:edit-cities"))
+    return redirect_back(request, reverse("profiles:edit-cities"))
 
 
 @login_required
