@@ -63,6 +63,12 @@ LIMITED = {
         lambda w, i: {"reason": "spam", "note": f"Report {i}"},
         allowed=10,
     ),
+    "invitations per host": Limited(
+        "host",
+        lambda w: reverse("events:guests", args=[w.objects["event"].pk]),
+        lambda w, i: {"username": f"nobody-{i}"},
+        allowed=100,
+    ),
 }
 
 
