@@ -16,7 +16,14 @@ from tests.harness import observatory
 from tests.harness.access import RULES, Visit, rule_for, visit_every_route
 from tests.harness.checkers import validate_html
 from tests.harness.site import Page, client_for, crawl, routes
-from tests.harness.world import ANONYMOUS, PEOPLE, ROLES, build_world, private_strings
+from tests.harness.world import (
+    ANONYMOUS,
+    PEOPLE,
+    PRIVATE_ADDRESS,
+    ROLES,
+    build_world,
+    private_strings,
+)
 
 # The database mark makes pytest-django set up the test database for the crawl; the group keeps
 # the module on one worker, so the crawl runs once.
@@ -80,6 +87,16 @@ def test_no_page_or_fragment_shows_anyone_elses_private_data(site, role):
             leaks += [f"{page.url} shows {person}'s {v!r}" for v in values if v in page.body]
     assert not leaks, "\n".join(leaks)
     assert any(p.htmx for p in site.pages[role]), "fragments were rendered too"
+
+
+@pytest.mark.parametrize("role", ["stranger", "invitee"])
+def test_the_address_of_a_private_event_reaches_only_its_host_and_confirmed_guests(site, role):
+    """The world's private event is at "7 Secret Lane": the invitee (not confirmed yet) and the
+    stranger reach its pages, fragments and lists, and never see the address."""
+    leaks = [p.url for p in site.pages[role] if PRIVATE_ADDRESS in p.body]
+    assert not leaks, leaks
+    for seer in ("host", "guest"):
+        assert any(PRIVATE_ADDRESS in p.body for p in site.pages[seer]), seer
 
 
 def test_the_canary_would_notice_a_leak(site):

@@ -95,6 +95,10 @@ def _people_objects(world: World) -> None:
     _event_objects(world, host_profile, paris)
 
 
+# The exact address of the world's private event: for its host and confirmed guests only.
+PRIVATE_ADDRESS = "7 Secret Lane"
+
+
 def _event_objects(world: World, host_profile, city) -> None:
     """The host's upcoming private event: the guest has a confirmed seat and is interested, the
     invitee holds a sent invitation, the stranger is not invited. A public paid event in the
@@ -104,7 +108,7 @@ def _event_objects(world: World, host_profile, city) -> None:
 
     profiles = {role: user.social_profile for role, user in world.people.items()}
     event = EventFactory(
-        host=host_profile, city=city, title="Supper at the host's", location="7 Secret Lane"
+        host=host_profile, city=city, title="Supper at the host's", location=PRIVATE_ADDRESS
     )
     guest = services.invite(event, profiles["guest"], by=host_profile)
     services.accept_invitation(guest, by=profiles["guest"])
