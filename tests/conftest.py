@@ -30,6 +30,8 @@ def pytest_configure(config):
     # Worker threads in the tests would otherwise keep their connections for CONN_MAX_AGE and
     # block dropping the test database; procrastinate closes them after each task at age 0.
     settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Browser tests audit every HTML page the live server sends (tests/browser/recorder.py).
+    settings.MIDDLEWARE = ["tests.browser.recorder.RecordDocuments", *settings.MIDDLEWARE]
 
 
 @pytest.fixture(autouse=True)

@@ -1,25 +1,21 @@
 """Every browser test is audited, without anyone having to ask for it.
 
-Each HTML document the browser receives is captured on its way in (GET or POST, as it was),
-and the page may log no error (a Content-Security-Policy violation, a failed script). When the
-test ends, every captured document is replayed in a fresh tab with its own headers, and
-axe-core must find no serious or critical violation in it; the Nu checker must find no error.
+Every HTML document the live server sends during the test is recorded on the server
+(tests/browser/recorder.py): in every browser context, and whether a link, a form or a redirect
+led to it. The `page` fixture's page may log no error (a Content-Security-Policy violation, a
+failed script). When the test ends, every recorded document is replayed in a fresh tab with its
+own headers, and axe-core must find no serious or critical violation in it (nor may the tab log
+an error, such as a CSP violation); the Nu checker must find no error.
 """
 
 from dataclasses import dataclass, field
 
 import pytest
 
+from tests.browser.recorder import Document, recording
 from tests.harness.checkers import AXE_JS, axe_violations, validate_html
 
-
-@dataclass
-class Document:
-    url: str
-    method: str
-    status: int
-    headers: dict[str, str]
-    body: str
+__all__ = ["Audit", "Document"]
 
 
 @dataclass
@@ -27,33 +23,26 @@ class Audit:
     documents: list[Document] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
-    def capture(self, route) -> None:
-        request = route.request
-        if request.resource_type != "document":
-            route.fallback()
-            return
-        response = route.fetch(max_redirects=0)
-        body = response.text()
-        is_html = response.headers.get("content-type", "").startswith("text/html")
-        if is_html and not 300 <= response.status < 400:
-            self.documents.append(
-                Document(request.url, request.method, response.status, response.headers, body)
-            )
-        route.fulfill(response=response, body=body)
-
     def listen(self, page) -> None:
         page.on("console", lambda m: m.type == "error" and self.problems.append(m.text))
         page.on("pageerror", lambda error: self.problems.append(f"script error: {error}"))
 
     def replay(self, context) -> list[str]:
-        """axe on every captured document, each in a fresh tab with its original headers."""
+        """axe on every recorded document, each in a fresh tab with its original headers."""
         return [problem for d in self.documents for problem in self.replay_one(context, d)]
 
     @staticmethod
     def replay_one(context, document: Document) -> list[str]:
         tab = context.new_page()
         problems: list[str] = []
-        tab.on("console", lambda m: m.type == "error" and problems.append(m.text))
+
+        def console(message) -> None:
+            # An error page's own status is logged as a console error: it is not a problem.
+            own_status = message.location.get("url") == document.url and document.status >= 400
+            if message.type == "error" and not own_status:
+                problems.append(message.text)
+
+        tab.on("console", console)
         tab.route(
             document.url,
             lambda route: route.fulfill(
@@ -68,25 +57,28 @@ class Audit:
 
 
 @pytest.fixture
-def audit(page) -> Audit:
-    return page.momento_audit
+def audit(_audit_every_page) -> Audit:
+    return _audit_every_page
 
 
 @pytest.fixture(autouse=True)
 def _audit_every_page(request):
-    if "page" not in request.fixturenames:
-        yield
+    if request.node.get_closest_marker("browser") is None:
+        yield None
         return
-    page = request.getfixturevalue("page")
     audit = Audit()
-    page.momento_audit = audit
-    page.context.add_init_script(path=str(AXE_JS))
-    page.context.route("**/*", audit.capture)
-    audit.listen(page)
-    yield audit
-    page.context.unroute("**/*")
+    with recording() as documents:
+        audit.documents = documents
+        if "page" in request.fixturenames:
+            audit.listen(request.getfixturevalue("page"))
+        yield audit
     assert audit.documents, "the audit saw no page"
-    problems = audit.problems + audit.replay(page.context)
+    context = request.getfixturevalue("browser").new_context()
+    context.add_init_script(path=str(AXE_JS))
+    try:
+        problems = audit.problems + audit.replay(context)
+    finally:
+        context.close()
     html = {f"{d.method} {d.url} ({i})": d.body for i, d in enumerate(audit.documents)}
     problems += [f"{name}: {e}" for name, errors in validate_html(html).items() for e in errors]
     assert not problems, "\n".join(problems)
