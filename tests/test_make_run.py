@@ -35,17 +35,21 @@ def _empty_task_tables_afterwards():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_launcher_serves_the_demo_world_runs_the_worker_and_stops_everything_on_ctrl_c():
+def test_launcher_serves_the_demo_world_runs_the_worker_and_stops_everything_on_ctrl_c(tmp_path):
     port = free_port()
-    launcher = subprocess.Popen(
-        [sys.executable, "-m", "momento.dev"],
-        cwd=ROOT,
-        env=launcher_env(port),
-        start_new_session=True,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    # A file, not a pipe: nobody reads a pipe while the test waits, and once the worker has
+    # printed 64 KB of demo emails into it, the web server blocks on its next log line.
+    log_path = tmp_path / "launcher.log"
+    with log_path.open("w") as log:  # the launcher keeps its own copy open
+        launcher = subprocess.Popen(
+            [sys.executable, "-m", "momento.dev"],
+            cwd=ROOT,
+            env=launcher_env(port),
+            start_new_session=True,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
     try:
         wait_until_healthy(port, timeout=90)
         status, html = get(f"http://127.0.0.1:{port}/")
@@ -58,7 +62,8 @@ def test_launcher_serves_the_demo_world_runs_the_worker_and_stops_everything_on_
         assert any("procrastinate worker" in c for c in commands), commands
     finally:
         os.killpg(launcher.pid, signal.SIGINT)  # what Ctrl-C in the terminal sends
-        output, _ = launcher.communicate(timeout=60)
+        launcher.wait(timeout=60)
+        output = log_path.read_text()
 
     assert launcher.returncode == 0, output
     assert "Momento stopped." in output

@@ -1,11 +1,19 @@
+import datetime
+
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
 
 from accounts import demo
 from accounts.models import User, UserInternalMetrics
-from events.models import Attendance, Event, Rating
+from events.models import Attendance, Event, Interested, Invitation, Rating
+from profiles import demo as profiles_demo
+from profiles import services as profile_services
 from profiles.models import (
     Block,
     City,
@@ -41,6 +49,7 @@ PEOPLE_MODELS = [
     Report,
     Photo,
 ]
+EVENTS_MODELS = [Invitation, Interested]
 
 
 @pytest.fixture(autouse=True)
@@ -56,7 +65,11 @@ def snapshot():
         "metrics": sorted(UserInternalMetrics.objects.values_list("user_id", "updated_at")),
         "profiles": sorted(SocialProfile.objects.values_list("id", "updated_at", "onboarded_at")),
         "hosts": sorted(HostProfile.objects.values_list("id", "updated_at")),
-        "counts": {model.__name__: model.objects.count() for model in PEOPLE_MODELS},
+        "events": sorted(Event.objects.values_list("id", "status", "updated_at")),
+        "invitations": sorted(Invitation.objects.values_list("id", "status", "updated_at")),
+        "counts": {
+            model.__name__: model.objects.count() for model in PEOPLE_MODELS + EVENTS_MODELS
+        },
     }
 
 
@@ -95,8 +108,10 @@ def test_demo_world_has_a_verified_participant_host_and_staff_member_who_can_log
 def test_demo_world_has_people_with_profiles_photos_and_a_social_graph(capsys):
     call_command("seed_demo")
     created = int(capsys.readouterr().out.split("Demo world ready: ")[1].split()[0])
-    # Every new row is counted, the people side included.
-    assert created == len(demo.PEOPLE) + sum(model.objects.count() for model in PEOPLE_MODELS)
+    # Every new row is counted, the people and events sides included.
+    assert created == len(demo.PEOPLE) + sum(
+        model.objects.count() for model in PEOPLE_MODELS + EVENTS_MODELS
+    )
 
     assert Interest.objects.count() >= 15
     assert Mood.objects.exclude(emoji="").count() >= 6
@@ -141,3 +156,79 @@ def test_demo_world_has_people_with_profiles_photos_and_a_social_graph(capsys):
     ana = SocialProfile.objects.get(user__username="ana")
     assert Event.objects.attended_by(ana).exists()
     assert Rating.objects.attended_events_average(ana) is not None
+
+
+@pytest.mark.django_db
+def test_demo_world_has_events_and_invitations_in_every_status_and_a_full_event_with_a_waitlist():
+    call_command("seed_demo", verbosity=0)
+    now = timezone.now()
+
+    for status in Event.Status:
+        assert Event.objects.filter(status=status).exists(), status
+    for status in Invitation.Status:
+        assert Invitation.objects.filter(status=status).exists(), status
+    assert Invitation.objects.filter(status="held", hold_expires_at__gt=now).exists()
+    assert Invitation.objects.filter(status="offered", expires_at__gt=now).exists()
+    assert Event.objects.exclude(cancel_reason="").filter(status="cancelled").exists()
+
+    events = Event.objects.upcoming()
+    assert events.filter(is_private=True).exists() and events.filter(is_private=False).exists()
+    assert events.filter(fee_cents=0).exists() and events.filter(fee_cents__gt=0).exists()
+    assert events.filter(is_business=True).exists()
+    assert events.filter(rsvp_deadline__isnull=False, decision_deadline__isnull=False).exists()
+    assert Event.objects.discoverable().exists()
+    assert Interested.objects.count() >= 3
+
+    full = [
+        event
+        for event in Event.objects.open().upcoming().with_seats()
+        if event.seats_confirmed == event.max_participants
+    ]
+    assert full, "an event has every seat confirmed"
+    waitlist = full[0].invitations.filter(status="waitlisted")
+    assert waitlist.count() == 2
+
+
+@pytest.mark.django_db
+def test_demo_log_ins_see_their_invitations_and_the_host_their_events(client):
+    call_command("seed_demo", verbosity=0)
+    for email in demo.LOGINS.values():
+        invitations = Invitation.objects.filter(profile__user__email=email)
+        assert invitations.exists(), email
+        log_in(client, email, demo.DEMO_PASSWORD)
+        page = client.get(reverse("events:my-invitations")).content.decode()
+        for invitation in invitations.select_related("event"):
+            assert escape(invitation.event.title) in page, (email, invitation.event)
+        client.logout()
+
+    host = HostProfile.objects.get(user__email=demo.LOGINS["host"])
+    assert Event.objects.hosted_by(host).upcoming().open().exists()
+    log_in(client, demo.LOGINS["host"], demo.DEMO_PASSWORD)
+    page = client.get(reverse("events:hosting")).content.decode()
+    for event in Event.objects.hosted_by(host).upcoming():
+        assert escape(event.title) in page, event
+
+
+@pytest.mark.django_db
+def test_seed_demo_still_runs_on_a_demo_world_made_before_events_that_has_moved_on():
+    # A world from before the events side, weeks old: its upcoming events have started since,
+    # and someone trying the app blocked a host.
+    world = demo.seed()
+    profiles_demo.seed(world)
+    Event.objects.update(
+        starts_at=F("starts_at") - datetime.timedelta(days=30),
+        ends_at=F("ends_at") - datetime.timedelta(days=30),
+    )
+    yuki, ravi = (SocialProfile.objects.get(user__username=name) for name in ("yuki", "ravi"))
+    profile_services.block(yuki, ravi)
+
+    call_command("seed_demo", verbosity=0)
+
+    assert Invitation.objects.filter(status="waitlisted").count() == 2
+    assert not Invitation.objects.filter(event__starts_at__lt=timezone.now()).exists()
+    between = Q(profile=yuki, event__host__user=ravi.user)
+    assert not Invitation.objects.filter(between).exists()
+    assert not Interested.objects.filter(between).exists()
+    # The event whose guests included Yuki is left without new guests; the others have theirs.
+    assert not Invitation.objects.filter(event__title="Keralan feast").exists()
+    assert Invitation.objects.filter(event__title="Poetry and dal night").exists()

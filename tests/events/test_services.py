@@ -432,3 +432,12 @@ def test_the_periodic_sweep_runs_every_transition():
     lapsing.refresh_from_db()
     assert quorumless.status == Event.Status.CANCELLED
     assert lapsing.status == Status.EXPIRED
+
+
+def test_plain_text_emails_are_not_html_escaped(task_queue):
+    event = EventFactory(host=HostProfileFactory(host_name="Ravi's table"), title="Tea & talk")
+    services.invite(event, SocialProfileFactory(), by=event.host)
+    [email] = task_queue.outbox()
+    assert "Ravi's table invited you: Tea & talk" in email.subject
+    assert "Tea & talk" in email.body
+    assert "Tea &amp; talk" in email.alternatives[0][0]  # the HTML part still escapes

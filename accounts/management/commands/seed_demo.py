@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts import demo
+from events import demo as events_demo
 from profiles import demo as profiles_demo
 
 
@@ -12,6 +13,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         world = demo.seed()
         profiles_demo.seed(world)
+        events_demo.seed(world)
         if options["verbosity"] < 1:
             return
         self.stdout.write(f"Demo world ready: {len(world.created)} new objects.")
