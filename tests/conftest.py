@@ -34,6 +34,21 @@ def pytest_configure(config):
     settings.MIDDLEWARE = ["tests.browser.recorder.RecordDocuments", *settings.MIDDLEWARE]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _end_stray_connections_before_dropping_the_test_database(django_db_setup, django_db_blocker):
+    """A request thread of the live server may still hold a connection when the session ends
+    (a page's last request in flight as its browser closed), and PostgreSQL refuses to drop a
+    database in use. Torn down before django_db_setup, this ends such sessions first."""
+    yield
+    from django.db import connection
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
 @pytest.fixture(autouse=True)
 def _mail_through_the_task_queue(settings):
     # Django's test set-up swaps EMAIL_BACKEND for locmem; put the production path back so every
