@@ -4,17 +4,24 @@ attendance and ratings. Every write goes through events/services.py."""
 import uuid
 
 from django.db import models
-from django.db.models import Avg, Count, Func, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Avg, Count, Exists, Func, IntegerField, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
-from profiles.models import City, HostProfile, Interest, SocialProfile
+from profiles.models import Block, City, HostProfile, Interest, SocialProfile
 
 
 class EventQuerySet(models.QuerySet):
     def open(self):
         """Events still taking place: planned or confirmed."""
         return self.filter(status__in=Event.OPEN_STATUSES)
+
+    def visible_to(self, viewer: SocialProfile):
+        """Events the viewer may see listed: none whose host they blocked, or who blocked them."""
+        host_user = OuterRef("host__user")
+        return self.exclude(
+            Exists(Block.objects.filter(blocker=viewer, blocked__user=host_user))
+        ).exclude(Exists(Block.objects.filter(blocker__user=host_user, blocked=viewer)))
 
     def discoverable(self):
         """What discovery lists: upcoming public events that still take place."""

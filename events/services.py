@@ -31,23 +31,6 @@ HOLD_FOR = datetime.timedelta(minutes=30)  # a seat held while its guest pays
 OFFER_FOR = datetime.timedelta(hours=24)  # a waitlist offer, if the event is not sooner
 # Changing these after invitations are out tells the guests.
 NOTIFY_FIELDS = ("starts_at", "ends_at", "city", "location")
-EVENT_FIELDS = (
-    "title",
-    "description",
-    "starts_at",
-    "ends_at",
-    "time_frame",
-    "city",
-    "location",
-    "min_participants",
-    "max_participants",
-    "fee_cents",
-    "estimated_cost",
-    "is_private",
-    "is_business",
-    "rsvp_deadline",
-    "decision_deadline",
-)
 QUORUM_REASON = "Not enough guests confirmed by the decision deadline."
 
 
@@ -79,6 +62,10 @@ def seats_taken(event: Event) -> int:
     return event.invitations.holding_seats().count()
 
 
+def _is_full(event: Event) -> bool:
+    return seats_taken(event) >= event.max_participants
+
+
 def answer_by(event: Event) -> datetime.datetime:
     """When a sent invitation lapses: the RSVP deadline, or the start."""
     return event.rsvp_deadline or event.starts_at
@@ -96,7 +83,9 @@ def _guests(event: Event):
 def create_event(host: HostProfile, *, tags=(), image=None, **fields) -> Event:
     """A new planned event. `image` is a checked upload (images.open_upload) or None."""
     event = Event(host=host, **fields)
-    stored = _store_image(event, image)
+    stored = _store_image(image)
+    if stored:
+        event.image_large, event.image_medium, event.image_thumb = stored
     try:
         with transaction.atomic():
             event.save()
@@ -110,7 +99,7 @@ def create_event(host: HostProfile, *, tags=(), image=None, **fields) -> Event:
 
 def update_event(event: Event, *, by: HostProfile, tags=None, image=None, **fields) -> Event:
     """Change an open event. Guests are told when its time or place changes."""
-    stored = _store_image(Event(), image)
+    stored = _store_image(image)
     try:
         with transaction.atomic():
             return _update_event(event, by, tags, stored, fields)
@@ -151,14 +140,12 @@ def _update_event(event: Event, by: HostProfile, tags, stored: list[str], fields
     return event
 
 
-def _store_image(event: Event, image) -> list[str]:
-    """Store a checked upload's variants on `event`; their names, large, medium and thumb."""
+def _store_image(image) -> list[str]:
+    """Store a checked upload's variants; their storage names, large, medium and thumb."""
     if image is None:
         return []
     stored = images.save_variants(image, folder="events")
-    names = [stored.names[variant] for variant in ("large", "medium", "thumb")]
-    event.image_large, event.image_medium, event.image_thumb = names
-    return names
+    return [stored.names[variant] for variant in ("large", "medium", "thumb")]
 
 
 @transaction.atomic
@@ -258,12 +245,9 @@ def accept_invitation(invitation: Invitation, *, by: SocialProfile) -> Invitatio
     if not invitation.is_answerable:
         raise EventError("This invitation has already been answered.")
     now = timezone.now()
-    if invitation.expires_at and invitation.expires_at <= now:
-        raise EventError("This invitation has expired.")
+    _refuse_if_expired(invitation, now)
     _refuse_unless_taking_guests(event)
-    if invitation.status != Invitation.Status.OFFERED and seats_taken(event) >= (
-        event.max_participants
-    ):
+    if invitation.status != Invitation.Status.OFFERED and _is_full(event):
         raise _full()
     return _take_seat(event, invitation, now)
 
@@ -297,10 +281,9 @@ def join_waitlist(invitation: Invitation, *, by: SocialProfile) -> Invitation:
     if invitation.status not in (Invitation.Status.SENT, Invitation.Status.PAYMENT_FAILED):
         raise EventError("This invitation has already been answered.")
     now = timezone.now()
-    if invitation.expires_at and invitation.expires_at <= now:
-        raise EventError("This invitation has expired.")
+    _refuse_if_expired(invitation, now)
     _refuse_unless_taking_guests(event)
-    if seats_taken(event) < event.max_participants:
+    if not _is_full(event):
         raise EventError("A seat is free: accept the invitation instead.")
     _set(invitation, Invitation.Status.WAITLISTED, waitlisted_at=now, responded_at=now)
     return invitation
@@ -328,7 +311,7 @@ def ask_for_seat(event: Event, *, by: SocialProfile) -> Invitation:
         raise EventError("You already have an invitation to this event.")
     invitation.expires_at = answer_by(event)
     invitation.hold_expires_at = None
-    if seats_taken(event) >= event.max_participants:
+    if _is_full(event):
         invitation.status = Invitation.Status.WAITLISTED
         invitation.waitlisted_at = invitation.responded_at = now
         invitation.save()
@@ -341,6 +324,11 @@ def ask_for_seat(event: Event, *, by: SocialProfile) -> Invitation:
 def _refuse_unless_guest(invitation: Invitation, by: SocialProfile) -> None:
     if invitation.profile_id != by.pk:
         raise EventError("This invitation is not yours.")
+
+
+def _refuse_if_expired(invitation: Invitation, now) -> None:
+    if invitation.expires_at and invitation.expires_at <= now:
+        raise EventError("This invitation has expired.")
 
 
 def _refuse_unless_taking_guests(event: Event) -> None:
@@ -370,7 +358,7 @@ def confirm_paid_seat(invitation: Invitation) -> Invitation:
     if invitation.status == Invitation.Status.CONFIRMED:
         return invitation
     lapsed = invitation.status != Invitation.Status.HELD
-    if lapsed and (not event.is_open or seats_taken(event) >= event.max_participants):
+    if lapsed and (not event.is_open or _is_full(event)):
         raise EventError("This seat is no longer available.", full=True)
     _set(invitation, Invitation.Status.CONFIRMED, responded_at=timezone.now())
     _confirm_if_quorum(event)

@@ -5,7 +5,6 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +18,7 @@ from momento import ratelimit
 from momento.http import redirect_back
 from momento.pagination import paginate
 from profiles import access as profile_access
-from profiles.models import Block, SocialProfile
+from profiles.models import SocialProfile
 
 PAGE_SIZE = 20
 INVITE_RATE = "100/d"
@@ -38,11 +37,7 @@ def discover(request):
         data = {"city": current} if current else {}
     form = DiscoverForm(data)
     events = (
-        Event.objects.discoverable()
-        .exclude(Exists(Block.objects.filter(blocker=me, blocked__user=OuterRef("host__user"))))
-        .exclude(Exists(Block.objects.filter(blocker__user=OuterRef("host__user"), blocked=me)))
-        .select_related("city", "host")
-        .with_counts()
+        Event.objects.discoverable().visible_to(me).select_related("city", "host").with_counts()
     )
     if form.is_valid():
         events = _filter(events, form.cleaned_data)
@@ -160,14 +155,8 @@ def ask(request, event_id):
 @require_GET
 def my_invitations(request):
     me = profile_access.own_profile(request.user)
-    invitations = (
-        me.invitations.exclude(
-            Exists(Block.objects.filter(blocker=me, blocked__user=OuterRef("event__host__user")))
-        )
-        .exclude(
-            Exists(Block.objects.filter(blocker__user=OuterRef("event__host__user"), blocked=me))
-        )
-        .select_related("event__city", "event__host")
+    invitations = me.invitations.filter(event__in=Event.objects.visible_to(me)).select_related(
+        "event__city", "event__host"
     )
     page = paginate(invitations, order=("-created_at", "-pk"), cursor=request.GET.get("after"))
     return render(request, "events/invitation_list.html", {"page": page})
@@ -291,7 +280,7 @@ def guests(request, event_id):
 @require_POST
 def withdraw(request, event_id, invitation_id):
     event = access.event_for_host(request.user, event_id)
-    invitation = access.invitation_for_host(request.user, event, invitation_id)
+    invitation = access.invitation_for_host(event, invitation_id)
     try:
         services.withdraw_invitation(invitation, by=event.host)
         messages.success(
