@@ -9,7 +9,14 @@ class EventAdmin(admin.ModelAdmin):
     list_select_related = ["host", "city"]
     list_filter = ["status", "is_private", "is_business", "city"]
     search_fields = ["title", "host__host_name"]
-    readonly_fields = ["id", "created_at", "updated_at", "cancelled_at"]
+    readonly_fields = [
+        "id",
+        "created_at",
+        "updated_at",
+        "cancelled_at",
+        "stripe_product_id",
+        "stripe_price_id",
+    ]
     raw_id_fields = ["host"]
     filter_horizontal = ["tags"]
     date_hierarchy = "starts_at"

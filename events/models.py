@@ -110,6 +110,9 @@ class Event(models.Model):
     image_large = models.CharField(max_length=255, blank=True)
     image_medium = models.CharField(max_length=255, blank=True)
     image_thumb = models.CharField(max_length=255, blank=True)
+    # A paid event's product and price at Stripe (payments.services.publish_event_price).
+    stripe_product_id = models.CharField(max_length=255, blank=True)
+    stripe_price_id = models.CharField(max_length=255, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
     cancel_reason = models.TextField(max_length=1000, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)

@@ -11,7 +11,10 @@ completed after the end; planned/confirmed -> cancelled by the host, or by `canc
 at the decision deadline. The periodic sweeps run in the task worker (events/tasks.py).
 
 Paid events hand off to the payments app: accepting holds the seat (`held`), the payments app
-runs the checkout and then calls `confirm_paid_seat` or `fail_paid_seat`.
+runs the checkout and then calls `confirm_paid_seat`, `fail_paid_seat` or `release_held_seat`.
+Back the other way, through the task queue after commit: a paid event's Stripe price is published
+when it is created or its fee changes, its authorised payments are captured when it is confirmed,
+and its money is given back when it is cancelled.
 """
 
 from __future__ import annotations
@@ -90,11 +93,22 @@ def create_event(host: HostProfile, *, tags=(), image=None, **fields) -> Event:
         with transaction.atomic():
             event.save()
             event.tags.set(tags)
+            _money_task("publish_event_price", event)
     except BaseException:
         if stored:
             images.delete_variants(stored)
         raise
     return event
+
+
+def _money_task(name: str, event: Event) -> None:
+    """Defer one of the payments app's tasks about this event, in this transaction (the worker
+    sees it once it commits)."""
+    if event.is_free:
+        return
+    from payments import tasks
+
+    getattr(tasks, name).defer(event_id=str(event.pk))
 
 
 def update_event(event: Event, *, by: HostProfile, tags=None, image=None, **fields) -> Event:
@@ -117,8 +131,12 @@ def _update_event(event: Event, by: HostProfile, tags, stored: list[str], fields
     if maximum < (taken := seats_taken(event)):
         raise EventError(f"{taken} seats are already taken: the maximum can't be lower.")
     before = {name: getattr(event, name) for name in NOTIFY_FIELDS}
+    price = (event.fee_cents, event.currency)
     for name, value in fields.items():
         setattr(event, name, value)
+    if (event.fee_cents, event.currency) != price:  # Stripe prices can't change: a new one
+        event.stripe_product_id = event.stripe_price_id = ""
+        _money_task("publish_event_price", event)
     if stored:
         old_images = event.image_names
         event.image_large, event.image_medium, event.image_thumb = stored
@@ -176,6 +194,7 @@ def _cancel(event: Event, reason: str, *, by_quorum: bool) -> None:
             to=invitation.profile.user,
             context={"event": event, "by_quorum": by_quorum},
         )
+    _money_task("settle_cancelled_event", event)
 
 
 def _refuse_unless_host(event: Event, by: HostProfile) -> None:
@@ -366,6 +385,17 @@ def confirm_paid_seat(invitation: Invitation) -> Invitation:
 
 
 @transaction.atomic
+def release_held_seat(invitation: Invitation) -> Invitation:
+    """The guest left the checkout: the held seat is free again (offered on to the waitlist) and
+    the invitation can be accepted again while it has not expired."""
+    event, invitation = _lock_invitation(invitation)
+    if invitation.status == Invitation.Status.HELD:
+        _set(invitation, Invitation.Status.SENT)
+        _offer_free_seats(event)
+    return invitation
+
+
+@transaction.atomic
 def fail_paid_seat(invitation: Invitation) -> Invitation:
     """The payment failed: the hold is released; the guest may retry while a seat is free."""
     event, invitation = _lock_invitation(invitation)
@@ -403,6 +433,7 @@ def _confirm_if_quorum(event: Event) -> None:
                 to=invitation.profile.user,
                 context={"event": event},
             )
+        _money_task("capture_event_payments", event)
 
 
 def _offer_free_seats(event: Event) -> None:

@@ -17,6 +17,9 @@ from events.services import EventError
 from momento import ratelimit
 from momento.http import redirect_back
 from momento.pagination import paginate
+from payments import services as payments
+from payments.models import Payment
+from payments.services import PaymentError
 from profiles import access as profile_access
 from profiles.models import SocialProfile
 
@@ -143,9 +146,8 @@ def ask(request, event_id):
         invitation = services.ask_for_seat(event, by=profile_access.own_profile(request.user))
     except EventError as error:
         messages.error(request, error.message)
-    else:
-        _tell_seat(request, invitation)
-    return redirect(event)
+        return redirect(event)
+    return _pay_or_tell(request, invitation) or redirect(event)
 
 
 # My invitations ------------------------------------------------------------------------------
@@ -180,19 +182,27 @@ def answer(request, invitation_id, answer):
         else:
             messages.error(request, error.message)
     else:
-        _tell_seat(request, invitation)
+        if response := _pay_or_tell(request, invitation):
+            return response
     return redirect_back(request, reverse("events:my-invitations"))
+
+
+def _pay_or_tell(request, invitation: Invitation):
+    """A held seat goes on to Stripe's Checkout (a redirect); anything else is told."""
+    if invitation.status == Invitation.Status.HELD:
+        try:
+            return redirect(payments.start_checkout(invitation, by=request.user).checkout_url)
+        except PaymentError as error:
+            messages.error(request, error.message)
+            return None
+    _tell_seat(request, invitation)
+    return None
 
 
 def _tell_seat(request, invitation: Invitation) -> None:
     status, title = invitation.status, invitation.event.title
     text = {
         Invitation.Status.CONFIRMED: f"You have a seat at {title}.",
-        Invitation.Status.HELD: (
-            f"Your seat at {title} is held until "
-            f"{timezone.localtime(invitation.hold_expires_at):%H:%M}. "
-            "Pay the booking fee to confirm it."
-        ),
         Invitation.Status.WAITLISTED: f"You are on the waitlist for {title}.",
         Invitation.Status.DECLINED: f"You declined {title}.",
     }.get(status)
@@ -268,12 +278,13 @@ def guests(request, event_id):
             messages.success(request, f"{profile.display_name} is invited.")
             return redirect(request.path)
     invitations = event.invitations.select_related("profile__user").order_by("-created_at", "pk")
-    annotated = Event.objects.with_seats().get(pk=event.pk)
-    return render(
-        request,
-        "events/event_guests.html",
-        {"event": annotated, "form": form, "invitations": invitations[:200]},
-    )
+    context = {
+        "event": Event.objects.with_seats().get(pk=event.pk),
+        "form": form,
+        "invitations": invitations[:200],
+        "money": None if event.is_free else Payment.objects.filter(event=event).totals(),
+    }
+    return render(request, "events/event_guests.html", context)
 
 
 @login_required

@@ -104,6 +104,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "payments.context_processors.test_mode",
             ],
         },
     },
@@ -192,6 +193,30 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 # Task queue (procrastinate, PostgreSQL-backed): tasks live in each app's tasks.py.
 PROCRASTINATE_AUTODISCOVER_MODULE_NAME = "tasks"
 
+# Stripe. Without a secret key the app runs its local test mode (payments/stripe_gateway.py):
+# a local checkout page and portal, and the same signed webhooks, so no money moves.
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", "")
+if STRIPE_SECRET_KEY:
+    STRIPE_WEBHOOK_SECRET = required("STRIPE_WEBHOOK_SECRET")
+else:
+    STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET") or "whsec_local_test_mode"
+PREMIUM_PLANS = {
+    "monthly": {
+        "name": "Monthly",
+        "price_id": env("STRIPE_PRICE_MONTHLY", "price_local_monthly"),
+        "amount_cents": int(env("PREMIUM_MONTHLY_CENTS", "900")),
+        "currency": "EUR",
+        "per": "month",
+    },
+    "yearly": {
+        "name": "Yearly",
+        "price_id": env("STRIPE_PRICE_YEARLY", "price_local_yearly"),
+        "amount_cents": int(env("PREMIUM_YEARLY_CENTS", "9000")),
+        "currency": "EUR",
+        "per": "year",
+    },
+}
+
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español"), ("fr", "Français"), ("de", "Deutsch")]
 TIME_ZONE = "UTC"
@@ -237,7 +262,8 @@ CONTENT_SECURITY_POLICY = {
         "font-src": [SELF],
         "connect-src": [SELF],
         "manifest-src": [SELF],
-        "form-action": [SELF],
+        # A payment form's answer redirects to Stripe's Checkout or customer portal.
+        "form-action": [SELF, "https://checkout.stripe.com", "https://billing.stripe.com"],
         "frame-ancestors": [NONE],
         "base-uri": [NONE],
     }

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("profiles.urls")),
     path("", include("events.urls")),
+    path("", include("payments.urls")),
 ]
 
 if settings.SERVE_MEDIA:

@@ -55,6 +55,7 @@ urlpatterns = [
     ),
     path("me/host/", views.edit_host, name="edit-host"),
     path("me/likes/", views.my_likes, name="likes"),
+    path("me/liked-you/", views.liked_me, name="liked-me"),
     path("me/follow-requests/", views.follow_requests, name="follow-requests"),
     path(
         "me/follow-requests/<uuid:follow_id>/accept/",

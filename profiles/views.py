@@ -13,6 +13,7 @@ from events.models import Event, Rating
 from momento import ratelimit
 from momento.http import redirect_back
 from momento.pagination import paginate
+from payments.models import is_premium
 from profiles import access, services
 from profiles.forms import (
     AboutForm,
@@ -164,6 +165,19 @@ def my_likes(request):
     page = paginate(likes, order=("-created_at", "-pk"), cursor=request.GET.get("after"))
     page.items = SocialProfile.objects.cards_in_order([like.liked_id for like in page.items])
     return render(request, "profiles/like_list.html", {"page": page})
+
+
+@login_required
+@require_GET
+def liked_me(request):
+    """Who liked you: a premium perk. Others see how many, and how to see them."""
+    me = access.own_profile(request.user)
+    likes = Like.objects.filter(liked=me, liker__in=SocialProfile.objects.visible_to(me))
+    if not is_premium(request.user):
+        return render(request, "profiles/liked_me.html", {"count": likes.count(), "page": None})
+    page = paginate(likes, order=("-created_at", "-pk"), cursor=request.GET.get("after"))
+    page.items = SocialProfile.objects.cards_in_order([like.liker_id for like in page.items])
+    return render(request, "profiles/liked_me.html", {"page": page})
 
 
 # Follows -------------------------------------------------------------------------------------

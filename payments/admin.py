@@ -1,0 +1,98 @@
+"""The console's view of money: read-only rows (Stripe and the webhooks write them), searchable
+and filterable, and a refund action that goes through the service."""
+
+from django.contrib import admin, messages
+
+from payments import services
+from payments.models import Payment, Subscription, SubscriptionPayment, WebhookEvent
+from payments.services import PaymentError
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "user", "event", "amount_display", "status", "seat_lost"]
+    list_select_related = ["user", "event"]
+    list_filter = ["status", "seat_lost", "capture_later", "currency", "created_at"]
+    search_fields = [
+        "user__email",
+        "user__username",
+        "event__title",
+        "stripe_checkout_session_id",
+        "stripe_payment_intent_id",
+        "stripe_charge_id",
+    ]
+    date_hierarchy = "created_at"
+    actions = ["refund"]
+
+    @admin.display(description="Amount", ordering="amount_cents")
+    def amount_display(self, payment):
+        return payment.amount_display
+
+    @admin.action(description="Refund the selected payments")
+    def refund(self, request, queryset):
+        refunded = 0
+        for payment in queryset:
+            try:
+                services.refund_by_staff(payment)
+            except PaymentError as error:
+                self.message_user(request, f"{payment}: {error.message}", messages.ERROR)
+            else:
+                refunded += 1
+        if refunded:
+            self.message_user(request, f"{refunded} refunded.", messages.SUCCESS)
+
+    def has_change_permission(self, request, obj=None):
+        # Viewing only; the refund action needs the change permission to be offered.
+        return obj is None and request.user.has_perm("payments.change_payment")
+
+
+class SubscriptionPaymentInline(admin.TabularInline):
+    model = SubscriptionPayment
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = [
+        "created_at",
+        "amount_cents",
+        "currency",
+        "status",
+        "stripe_invoice_id",
+    ]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(ReadOnlyAdmin):
+    list_display = ["user", "plan", "status", "current_period_end", "created_at"]
+    list_select_related = ["user"]
+    list_filter = ["status", "plan"]
+    search_fields = ["user__email", "user__username", "stripe_subscription_id"]
+    inlines = [SubscriptionPaymentInline]
+
+
+@admin.register(SubscriptionPayment)
+class SubscriptionPaymentAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "user", "amount_cents", "currency", "status"]
+    list_select_related = ["user"]
+    list_filter = ["status", "currency"]
+    search_fields = ["user__email", "stripe_invoice_id", "stripe_payment_intent_id"]
+
+
+@admin.register(WebhookEvent)
+class WebhookEventAdmin(ReadOnlyAdmin):
+    list_display = ["received_at", "type", "stripe_event_id", "processed_at"]
+    list_filter = ["type", ("processed_at", admin.EmptyFieldListFilter)]
+    search_fields = ["stripe_event_id"]
+    date_hierarchy = "received_at"

@@ -1,0 +1,417 @@
+"""Every write about money. Views, webhooks, tasks, the console and the demo call these.
+
+Booking fees. Accepting a paid invitation holds the seat (events.services); `start_checkout`
+creates the Payment row and Stripe's Checkout for it. What happens next arrives as Stripe events
+(payments/webhooks.py), each applied through `_advance`: under the payment's row lock, a status
+only moves to a later stage (Payment.STAGE), and the side effects of a move (the seat, the
+emails, a refund) happen only when it moves. A repeated or late event is therefore a no-op.
+
+Quorum events. While an event is still planned, the payment is only authorised; it is captured
+when the event reaches its minimum (events.services confirms the event and defers
+`capture_event_payments`). A card authorisation lasts 7 days at Stripe, so an event whose
+decision deadline is further away than AUTHORIZATION_LASTS is charged at once instead, and
+refunded if it is cancelled. A cancelled event's payments are released, refunded or their
+Checkout closed (`settle_cancelled_event`).
+
+A payment that arrives after its seat hold lapsed keeps the seat if one is still free; otherwise
+it is refunded once, automatically, the person is told by email and staff see it in the console
+(`Payment.seat_lost`).
+
+Stripe is never called under a row lock: rows are written first, the call follows.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from events import services as events
+from events.models import Event, Invitation
+from momento import emails
+from payments.models import Payment, Plan, Subscription, SubscriptionPayment, is_premium
+from payments.stripe_gateway import GatewayError, gateway
+
+# Stripe keeps a card authorisation for 7 days; leave a day's margin.
+AUTHORIZATION_LASTS = datetime.timedelta(days=6)
+SEAT_LOST = "The seat was no longer available when the payment arrived."
+EVENT_CANCELLED = "The event was cancelled."
+BY_STAFF = "Refunded by Momento."
+
+
+class PaymentError(Exception):
+    """A refusal whose message is safe to show to the person who asked."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+# Customers and prices --------------------------------------------------------------------------
+
+
+def ensure_customer(user) -> str:
+    """The user's one Stripe customer, created the first time it is needed."""
+    if user.payment_customer_id:
+        return user.payment_customer_id
+    customer = gateway().ensure_customer(user)
+    User = get_user_model()
+    User.objects.filter(pk=user.pk, payment_customer_id="").update(payment_customer_id=customer)
+    user.payment_customer_id = User.objects.values_list("payment_customer_id", flat=True).get(
+        pk=user.pk
+    )
+    return user.payment_customer_id
+
+
+def publish_event_price(event: Event) -> Event:
+    """A paid event gets its Stripe product and price (again when its fee changed)."""
+    if event.is_free or event.stripe_price_id:
+        return event
+    product, price = gateway().create_event_price(event)
+    Event.objects.filter(pk=event.pk, fee_cents=event.fee_cents, currency=event.currency).update(
+        stripe_product_id=product, stripe_price_id=price
+    )
+    event.stripe_product_id, event.stripe_price_id = product, price
+    return event
+
+
+# Booking fees ----------------------------------------------------------------------------------
+
+
+def _capture_later(event: Event) -> bool:
+    return (
+        event.status == Event.Status.PLANNED
+        and event.quorum_deadline - timezone.now() <= AUTHORIZATION_LASTS
+    )
+
+
+def start_checkout(invitation: Invitation, *, by) -> Payment:
+    """The Checkout for a held seat: the open one if there is one, or a new one."""
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update()
+            .select_related("event", "profile")
+            .get(pk=invitation.pk)
+        )
+        if invitation.profile.user_id != by.pk:
+            raise PaymentError("This invitation is not yours.")
+        if invitation.status != Invitation.Status.HELD:
+            raise PaymentError("Your seat is no longer held: accept the invitation again.")
+        payment = invitation.payments.filter(status=Payment.Status.PENDING).first()
+        if payment is not None and payment.checkout_url:
+            return payment
+        if payment is None:
+            event = invitation.event
+            payment = Payment.objects.create(
+                user=by,
+                event=event,
+                invitation=invitation,
+                amount_cents=event.fee_cents,
+                currency=event.currency,
+                capture_later=_capture_later(event),
+            )
+    try:
+        customer = ensure_customer(by)
+        checkout = gateway().create_checkout(
+            payment,
+            customer=customer,
+            success_url=_absolute(reverse("payments:payment", args=[payment.pk])),
+            cancel_url=_absolute(reverse("payments:cancelled", args=[payment.pk])),
+        )
+    except GatewayError as error:
+        raise PaymentError(str(error)) from error
+    Payment.objects.filter(pk=payment.pk).update(
+        stripe_checkout_session_id=checkout.session_id, checkout_url=checkout.url
+    )
+    payment.stripe_checkout_session_id, payment.checkout_url = checkout.session_id, checkout.url
+    return payment
+
+
+def abandon_checkout(payment: Payment) -> Payment:
+    """The person left Checkout: it is closed and the held seat released. If the payment went
+    through meanwhile, nothing changes."""
+    if payment.status not in (Payment.Status.PENDING, Payment.Status.FAILED):
+        return payment
+    if payment.stripe_checkout_session_id:
+        try:
+            closed = gateway().expire_checkout(payment.stripe_checkout_session_id)
+        except GatewayError as error:
+            raise PaymentError(str(error)) from error
+        if not closed:
+            return payment
+    return advance(payment, Payment.Status.ABANDONED)
+
+
+def advance(payment: Payment, status: str, **fields) -> Payment:
+    """Move a payment forward to `status` and do what that move means, once. A move to an
+    earlier or the same stage changes nothing, so every Stripe event may arrive again, late or
+    out of order."""
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        before = payment.status
+        for name, value in fields.items():
+            if value and not getattr(payment, name):  # ids are written once, never replaced
+                setattr(payment, name, value)
+        moved = Payment.STAGE[status] > Payment.STAGE[before]
+        if moved:
+            payment.status = status
+        payment.save(update_fields=["status", *fields, "updated_at"])
+        if moved:
+            _after_move(payment, before)
+    return payment
+
+
+def _after_move(payment: Payment, before: str) -> None:
+    status, paid = payment.status, (Payment.Status.AUTHORIZED, Payment.Status.CAPTURED)
+    if status in paid and before not in paid:
+        _seat_paid(payment)
+    elif status == Payment.Status.FAILED:
+        events.fail_paid_seat(payment.invitation)
+    elif status == Payment.Status.ABANDONED:
+        events.release_held_seat(payment.invitation)
+    elif status in (Payment.Status.REFUNDED, Payment.Status.RELEASED):
+        emails.send("payments/emails/refunded", to=payment.user, context={"payment": payment})
+
+
+def _seat_paid(payment: Payment) -> None:
+    try:
+        invitation = events.confirm_paid_seat(payment.invitation)
+    except events.EventError:
+        payment.seat_lost = True
+        payment.refund_reason = SEAT_LOST
+        payment.save(update_fields=["seat_lost", "refund_reason", "updated_at"])
+        _defer("refund_payment", payment_id=str(payment.pk), reason=SEAT_LOST)
+        return
+    event = invitation.event
+    emails.send(
+        "payments/emails/booked", to=payment.user, context={"payment": payment, "event": event}
+    )
+    if payment.status == Payment.Status.AUTHORIZED and event.status == Event.Status.CONFIRMED:
+        _defer("capture_event_payments", event_id=str(event.pk))
+
+
+def _defer(task: str, **kwargs) -> None:
+    """The job is written in this transaction: it exists exactly when the change does."""
+    from payments import tasks
+
+    getattr(tasks, task).defer(**kwargs)
+
+
+def capture(payment: Payment) -> Payment:
+    """Charge an authorised payment."""
+    if payment.status != Payment.Status.AUTHORIZED:
+        return payment
+    charge = gateway().capture(payment)
+    return advance(payment, Payment.Status.CAPTURED, stripe_charge_id=charge)
+
+
+def refund(payment: Payment, *, reason: str) -> Payment:
+    """Give the money back: an authorisation is released, a charge refunded. Once: Stripe sees
+    one idempotency key per payment, and the row moves once."""
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        if payment.status not in (Payment.Status.AUTHORIZED, Payment.Status.CAPTURED):
+            return payment
+        if not payment.refund_reason:
+            payment.refund_reason = reason
+            payment.save(update_fields=["refund_reason", "updated_at"])
+    if payment.status == Payment.Status.AUTHORIZED:
+        gateway().release(payment)
+        return advance(payment, Payment.Status.RELEASED)
+    refund_id = gateway().refund(payment)
+    return advance(payment, Payment.Status.REFUNDED, stripe_refund_id=refund_id)
+
+
+def capture_event_payments(event: Event) -> int:
+    """A confirmed event's authorised payments are charged. Returns how many."""
+    event.refresh_from_db(fields=["status"])
+    if event.status not in (Event.Status.CONFIRMED, Event.Status.COMPLETED):
+        return 0
+    payments = list(event.payments.filter(status=Payment.Status.AUTHORIZED))
+    for payment in payments:
+        capture(payment)
+    return len(payments)
+
+
+def settle_cancelled_event(event: Event) -> int:
+    """A cancelled event's money goes back: open Checkouts closed, authorisations released,
+    charges refunded. Returns how many payments it touched."""
+    live = (Payment.Status.PENDING, Payment.Status.AUTHORIZED, Payment.Status.CAPTURED)
+    payments = list(event.payments.filter(status__in=live))
+    for payment in payments:
+        if payment.status == Payment.Status.PENDING:
+            abandon_checkout(payment)
+        else:
+            refund(payment, reason=EVENT_CANCELLED)
+    return len(payments)
+
+
+# Premium ---------------------------------------------------------------------------------------
+
+
+def start_subscription(user, *, plan: str) -> str:
+    """The Checkout URL for a premium plan."""
+    if plan not in Plan.values:
+        raise PaymentError("Choose the monthly or the yearly plan.")
+    if is_premium(user):
+        raise PaymentError("You are already a premium member: manage your plan instead.")
+    try:
+        checkout = gateway().create_subscription_checkout(
+            user,
+            customer=ensure_customer(user),
+            plan=plan,
+            success_url=_absolute(reverse("payments:welcome")),
+            cancel_url=_absolute(reverse("payments:pricing")),
+        )
+    except GatewayError as error:
+        raise PaymentError(str(error)) from error
+    return checkout.url
+
+
+def portal_url(user) -> str:
+    """Stripe's customer portal, where a member changes or cancels their plan."""
+    if not user.payment_customer_id:
+        raise PaymentError("You have no plan to manage yet.")
+    try:
+        return gateway().portal_url(
+            customer=user.payment_customer_id,
+            return_url=_absolute(reverse("payments:pricing")),
+        )
+    except GatewayError as error:
+        raise PaymentError(str(error)) from error
+
+
+STRIPE_STATUSES = {
+    "incomplete": Subscription.Status.INCOMPLETE,
+    "trialing": Subscription.Status.ACTIVE,
+    "active": Subscription.Status.ACTIVE,
+    "past_due": Subscription.Status.PAST_DUE,
+    "unpaid": Subscription.Status.PAST_DUE,
+    "paused": Subscription.Status.PAST_DUE,
+    "canceled": Subscription.Status.ENDED,
+    "incomplete_expired": Subscription.Status.ENDED,
+}
+
+
+def _timestamp(value) -> datetime.datetime | None:
+    return datetime.datetime.fromtimestamp(value, tz=datetime.UTC) if value else None
+
+
+def _user_for(metadata: dict, customer: str | None):
+    User = get_user_model()
+    if user_id := (metadata or {}).get("user_id"):
+        return User.objects.filter(pk=user_id).first()
+    if customer:
+        return User.objects.filter(payment_customer_id=customer).first()
+    return None
+
+
+def _plan_for(metadata: dict, price_id: str | None, amount: int | None = None) -> str:
+    if (metadata or {}).get("plan") in Plan.values:
+        return metadata["plan"]
+    for plan, details in settings.PREMIUM_PLANS.items():
+        if price_id == details["price_id"] or amount == details["amount_cents"]:
+            return plan
+    return Plan.MONTHLY
+
+
+def _subscription_row(subscription_id: str, user, plan: str) -> Subscription:
+    """The row for a Stripe subscription, locked; created on the first event about it."""
+    Subscription.objects.get_or_create(
+        stripe_subscription_id=subscription_id, defaults={"user": user, "plan": plan}
+    )
+    return Subscription.objects.select_for_update().get(stripe_subscription_id=subscription_id)
+
+
+@transaction.atomic
+def link_subscription(subscription_id: str, *, metadata: dict, customer: str | None) -> None:
+    """Checkout completed in subscription mode: the subscription is the user's."""
+    user = _user_for(metadata, customer)
+    if user is not None and subscription_id:
+        _subscription_row(subscription_id, user, _plan_for(metadata, None))
+
+
+@transaction.atomic
+def apply_subscription(data: dict, *, created: int) -> Subscription | None:
+    """Stripe's view of a subscription, as of the event's `created` time. An event older than
+    the last one applied is ignored, and an ended subscription stays ended."""
+    user = _user_for(data.get("metadata"), data.get("customer"))
+    if user is None:
+        return None
+    item = (data.get("items") or {}).get("data") or [{}]
+    price = (item[0].get("price") or {}).get("id")
+    row = _subscription_row(data["id"], user, _plan_for(data.get("metadata"), price))
+    if created < row.stripe_updated or row.status == Subscription.Status.ENDED:
+        return row
+    before = row.status
+    status = STRIPE_STATUSES.get(data.get("status"), Subscription.Status.INCOMPLETE)
+    if status == Subscription.Status.ACTIVE and data.get("cancel_at_period_end"):
+        status = Subscription.Status.CANCELLED
+    row.status = status
+    row.plan = _plan_for(data.get("metadata"), price)
+    row.started_at = row.started_at or _timestamp(data.get("start_date"))
+    row.current_period_end = _timestamp(
+        item[0].get("current_period_end") or data.get("current_period_end")
+    )
+    row.ended_at = _timestamp(data.get("ended_at")) if status == Subscription.Status.ENDED else None
+    row.stripe_updated = created
+    row.save()
+    welcome = before == Subscription.Status.INCOMPLETE and status == Subscription.Status.ACTIVE
+    ended = before != status == Subscription.Status.ENDED
+    if welcome or ended:
+        emails.send(
+            f"payments/emails/premium_{'ended' if ended else 'welcome'}",
+            to=user,
+            context={"subscription": row},
+        )
+    return row
+
+
+@transaction.atomic
+def record_invoice(data: dict, *, paid: bool) -> SubscriptionPayment | None:
+    """One subscription invoice, paid or failed; a failed one that is paid later becomes paid."""
+    details = (data.get("parent") or {}).get("subscription_details") or {}
+    subscription_id = data.get("subscription") or details.get("subscription")
+    user = _user_for(details.get("metadata"), data.get("customer"))
+    if not subscription_id or user is None:
+        return None
+    amount = data.get("amount_paid") if paid else data.get("amount_due")
+    plan = _plan_for(details.get("metadata"), None, amount)
+    subscription = _subscription_row(subscription_id, user, plan)
+    status = SubscriptionPayment.Status.PAID if paid else SubscriptionPayment.Status.FAILED
+    row, created = SubscriptionPayment.objects.select_for_update().get_or_create(
+        stripe_invoice_id=data["id"],
+        defaults={
+            "subscription": subscription,
+            "user": user,
+            "amount_cents": amount or 0,
+            "currency": (data.get("currency") or "eur").upper(),
+            "status": status,
+            "stripe_payment_intent_id": data.get("payment_intent") or "",
+        },
+    )
+    if not created and paid and row.status != status:
+        row.status, row.amount_cents = status, amount or 0
+        row.save(update_fields=["status", "amount_cents"])
+    return row
+
+
+# The console -----------------------------------------------------------------------------------
+
+
+def refund_by_staff(payment: Payment) -> Payment:
+    """A goodwill refund from the console. The seat stays: it is only money."""
+    if payment.status not in (Payment.Status.AUTHORIZED, Payment.Status.CAPTURED):
+        raise PaymentError("Only an authorised or paid payment can be refunded.")
+    try:
+        return refund(payment, reason=BY_STAFF)
+    except GatewayError as error:
+        raise PaymentError(str(error)) from error
