@@ -10,6 +10,7 @@ pytestmark = pytest.mark.django_db
 
 def test_local_paid_journey(client, task_queue):
     import datetime
+
     from django.utils import timezone
 
     event = EventFactory(
