@@ -135,7 +135,7 @@ def _update_event(event: Event, by: HostProfile, tags, stored: list[str], fields
     for name, value in fields.items():
         setattr(event, name, value)
     if (event.fee_cents, event.currency) != price:  # Stripe prices can't change: a new one
-        event.stripe_product_id = event.stripe_price_id = ""
+        event.stripe_price_id = ""
         _money_task("publish_event_price", event)
     if stored:
         old_images = event.image_names

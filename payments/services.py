@@ -34,7 +34,7 @@ from events import services as events
 from events.models import Event, Invitation
 from momento import emails
 from payments.models import Payment, Plan, Subscription, SubscriptionPayment, is_premium
-from payments.stripe_gateway import GatewayError, gateway
+from payments.stripe_gateway import CHECKOUT_LASTS, GatewayError, gateway
 
 # Stripe keeps a card authorisation for 7 days; leave a day's margin.
 AUTHORIZATION_LASTS = datetime.timedelta(days=6)
@@ -106,6 +106,10 @@ def start_checkout(invitation: Invitation, *, by) -> Payment:
         if invitation.status != Invitation.Status.HELD:
             raise PaymentError("Your seat is no longer held: accept the invitation again.")
         payment = invitation.payments.filter(status=Payment.Status.PENDING).first()
+        if payment is not None and payment.created_at <= timezone.now() - CHECKOUT_LASTS:
+            # An earlier hold's Checkout, closed by Stripe since: it can no longer be paid.
+            Payment.objects.filter(pk=payment.pk).update(status=Payment.Status.ABANDONED)
+            payment = None
         if payment is not None and payment.checkout_url:
             return payment
         if payment is None:
@@ -349,29 +353,38 @@ def apply_subscription(data: dict, *, created: int) -> Subscription | None:
     item = (data.get("items") or {}).get("data") or [{}]
     price = (item[0].get("price") or {}).get("id")
     row = _subscription_row(data["id"], user, _plan_for(data.get("metadata"), price))
-    if created < row.stripe_updated or row.status == Subscription.Status.ENDED:
-        return row
-    before = row.status
     status = STRIPE_STATUSES.get(data.get("status"), Subscription.Status.INCOMPLETE)
     if status == Subscription.Status.ACTIVE and data.get("cancel_at_period_end"):
         status = Subscription.Status.CANCELLED
+    # That premium began is a fact even in an older event, or one arriving after the end:
+    # `started_at` records it, so the welcome is sent once whatever the order.
+    if row.started_at is None and status in Subscription.PREMIUM_STATUSES:
+        row.started_at = _timestamp(data.get("start_date")) or timezone.now()
+        row.save(update_fields=["started_at", "updated_at"])
+        emails.send("payments/emails/premium_welcome", to=user, context={"subscription": row})
+    if created < row.stripe_updated or row.status == Subscription.Status.ENDED:
+        return row
+    before = row.status
     row.status = status
     row.plan = _plan_for(data.get("metadata"), price)
-    row.started_at = row.started_at or _timestamp(data.get("start_date"))
     row.current_period_end = _timestamp(
         item[0].get("current_period_end") or data.get("current_period_end")
     )
     row.ended_at = _timestamp(data.get("ended_at")) if status == Subscription.Status.ENDED else None
     row.stripe_updated = created
-    row.save()
-    welcome = before == Subscription.Status.INCOMPLETE and status == Subscription.Status.ACTIVE
-    ended = before != status == Subscription.Status.ENDED
-    if welcome or ended:
-        emails.send(
-            f"payments/emails/premium_{'ended' if ended else 'welcome'}",
-            to=user,
-            context={"subscription": row},
-        )
+    row.save(
+        update_fields=[
+            "status",
+            "plan",
+            "started_at",
+            "current_period_end",
+            "ended_at",
+            "stripe_updated",
+            "updated_at",
+        ]
+    )
+    if before != status == Subscription.Status.ENDED:
+        emails.send("payments/emails/premium_ended", to=user, context={"subscription": row})
     return row
 
 

@@ -55,18 +55,30 @@ def gateway() -> StripeGateway | LocalGateway:
 def construct_event(payload: bytes, signature: str | None) -> dict:
     """The verified event as plain data. Raises SignatureError or ValueError when the body is not
     what Stripe signed with our endpoint secret."""
-    stripe.Webhook.construct_event(payload, signature, settings.STRIPE_WEBHOOK_SECRET)
-    return json.loads(payload)
+    stripe.WebhookSignature.verify_header(
+        payload, signature, settings.STRIPE_WEBHOOK_SECRET, stripe.Webhook.DEFAULT_TOLERANCE
+    )
+    event = json.loads(payload)
+    if not isinstance(event, dict):  # signed, yet no event: a 400 like any malformed body
+        raise ValueError("A Stripe event is a JSON object.")
+    return event
+
+
+# Stripe accepts 30 minutes to 24 hours; the seat hold is 30 minutes from accepting.
+CHECKOUT_LASTS = datetime.timedelta(minutes=31)
 
 
 def _checkout_expiry() -> int:
-    # Stripe accepts 30 minutes to 24 hours; the seat hold is 30 minutes from accepting.
-    return int(time.time()) + 31 * 60
+    """On a whole minute, so a retry within the minute sends the very same request."""
+    return (int(time.time()) // 60 + 1) * 60 + int(CHECKOUT_LASTS.total_seconds())
 
 
 class StripeGateway:
     def __init__(self):
-        self.client = stripe.StripeClient(settings.STRIPE_SECRET_KEY, http_client=http_client)
+        # Network retries are safe: every call that moves money carries an idempotency key.
+        self.client = stripe.StripeClient(
+            settings.STRIPE_SECRET_KEY, http_client=http_client, max_network_retries=2
+        )
 
     def _call(self, method, params: dict, *, key: str | None = None):
         options = {"idempotency_key": key} if key else {}
@@ -86,22 +98,25 @@ class StripeGateway:
         return customer.id
 
     def create_event_price(self, event) -> tuple[str, str]:
-        product = self._call(
-            self.client.v1.products.create,
-            {"name": event.title[:250], "metadata": {"event_id": str(event.pk)}},
-            key=f"product-{event.pk}",
-        )
+        """The event's product (made once) and a price for its current fee."""
+        product = event.stripe_product_id
+        if not product:
+            product = self._call(
+                self.client.v1.products.create,
+                {"name": event.title[:250], "metadata": {"event_id": str(event.pk)}},
+                key=f"product-{event.pk}",
+            ).id
         price = self._call(
             self.client.v1.prices.create,
             {
-                "product": product.id,
+                "product": product,
                 "unit_amount": event.fee_cents,
                 "currency": event.currency.lower(),
                 "metadata": {"event_id": str(event.pk)},
             },
             key=f"price-{event.pk}-{event.fee_cents}-{event.currency}",
         )
-        return product.id, price.id
+        return product, price.id
 
     def create_checkout(self, payment, *, customer: str, success_url: str, cancel_url: str):
         event = payment.event
@@ -117,6 +132,7 @@ class StripeGateway:
                 },
             }
         metadata = {"payment_id": str(payment.pk)}
+        expires_at = _checkout_expiry()
         session = self._call(
             self.client.v1.checkout.sessions.create,
             {
@@ -131,18 +147,21 @@ class StripeGateway:
                 "metadata": metadata,
                 "success_url": success_url,
                 "cancel_url": cancel_url,
-                "expires_at": _checkout_expiry(),
+                "expires_at": expires_at,
             },
-            key=f"checkout-{payment.pk}",
+            # The same request within the minute gives the same Checkout; a later retry (the
+            # first answer was lost) a new one, which is all the guest ever sees.
+            key=f"checkout-{payment.pk}-{expires_at}",
         )
         return Checkout(session.id, session.url)
 
     def expire_checkout(self, session_id: str) -> bool:
         """Close an open Checkout. False when it can't be: it was completed meanwhile."""
         try:
-            session = self.client.v1.checkout.sessions.expire(session_id)
-        except stripe.InvalidRequestError:
-            return False
+            try:
+                session = self.client.v1.checkout.sessions.expire(session_id)
+            except stripe.InvalidRequestError:  # already complete, or already expired
+                session = self.client.v1.checkout.sessions.retrieve(session_id)
         except stripe.StripeError as error:
             raise GatewayError("The payment service could not be reached.") from error
         return session.status == "expired"

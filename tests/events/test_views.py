@@ -242,12 +242,14 @@ def test_forged_answers_to_other_peoples_invitations_get_404(client, me, answer)
     assert theirs.status == Status.SENT
 
 
-def test_accepting_a_paid_event_holds_the_seat_and_says_until_when(client, me):
+def test_accepting_a_paid_event_holds_the_seat_and_goes_to_checkout(client, me):
     mine = InvitationFactory(event=EventFactory(fee_cents=900), profile=me)
     response = client.post(url("accept", mine.pk), follow=True)
-    assertContains(response, "Pay the booking fee to confirm it.")
+    assertContains(response, "Booking fee for")
+    assert response.redirect_chain[0][0].startswith("/test-mode/checkout/")
     mine.refresh_from_db()
     assert mine.status == Status.HELD
+    assertContains(client.get(url("my-invitations")), "Seat held while paying</strong>, until")
 
 
 def test_asking_for_a_seat_on_a_public_event(client, me):
