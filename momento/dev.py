@@ -56,7 +56,9 @@ def main() -> int:
 
     print(f"\nMomento is running at http://{address}/  (Ctrl-C stops everything)")
     print(f"Demo log-ins, password {demo.DEMO_PASSWORD!r}:")
-    for role, email in demo.LOGINS.items():
+    from payments import demo as payments_demo
+
+    for role, email in {**demo.LOGINS, **payments_demo.logins()}.items():
         print(f"  {role:<12} {email}")
     print("Emails (verification links included) are printed by the task worker.\n", flush=True)
 

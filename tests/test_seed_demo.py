@@ -12,6 +12,8 @@ from django.utils.html import escape
 from accounts import demo
 from accounts.models import User, UserInternalMetrics
 from events.models import Attendance, Event, Interested, Invitation, Rating
+from payments import demo as payments_demo
+from payments.models import Payment, Subscription, SubscriptionPayment, WebhookEvent
 from profiles import demo as profiles_demo
 from profiles import services as profile_services
 from profiles.models import (
@@ -50,6 +52,7 @@ PEOPLE_MODELS = [
     Photo,
 ]
 EVENTS_MODELS = [Invitation, Interested]
+PAYMENTS_MODELS = [Payment, Subscription, SubscriptionPayment, WebhookEvent]
 
 
 @pytest.fixture(autouse=True)
@@ -67,8 +70,12 @@ def snapshot():
         "hosts": sorted(HostProfile.objects.values_list("id", "updated_at")),
         "events": sorted(Event.objects.values_list("id", "status", "updated_at")),
         "invitations": sorted(Invitation.objects.values_list("id", "status", "updated_at")),
+        "payments": sorted(Payment.objects.values_list("id", "status", "updated_at")),
+        "subscriptions": sorted(Subscription.objects.values_list("id", "status", "updated_at")),
+        "webhook_events": sorted(WebhookEvent.objects.values_list("id", "processed_at")),
         "counts": {
-            model.__name__: model.objects.count() for model in PEOPLE_MODELS + EVENTS_MODELS
+            model.__name__: model.objects.count()
+            for model in PEOPLE_MODELS + EVENTS_MODELS + PAYMENTS_MODELS
         },
     }
 
@@ -108,9 +115,9 @@ def test_demo_world_has_a_verified_participant_host_and_staff_member_who_can_log
 def test_demo_world_has_people_with_profiles_photos_and_a_social_graph(capsys):
     call_command("seed_demo")
     created = int(capsys.readouterr().out.split("Demo world ready: ")[1].split()[0])
-    # Every new row is counted, the people and events sides included.
+    # Every new row is counted, the people, events and payments sides included.
     assert created == len(demo.PEOPLE) + sum(
-        model.objects.count() for model in PEOPLE_MODELS + EVENTS_MODELS
+        model.objects.count() for model in PEOPLE_MODELS + EVENTS_MODELS + PAYMENTS_MODELS
     )
 
     assert Interest.objects.count() >= 15
@@ -232,3 +239,51 @@ def test_seed_demo_still_runs_on_a_demo_world_made_before_events_that_has_moved_
     # The event whose guests included Yuki is left without new guests; the others have theirs.
     assert not Invitation.objects.filter(event__title="Keralan feast").exists()
     assert Invitation.objects.filter(event__title="Poetry and dal night").exists()
+
+
+@pytest.mark.django_db
+def test_demo_world_has_booking_fees_paid_refunded_and_declined_and_a_premium_member(
+    client, capsys
+):
+    call_command("seed_demo")
+    premium = payments_demo.logins()["premium"]
+    assert f"premium      {premium}  password: {demo.DEMO_PASSWORD}" in capsys.readouterr().out
+    assert not WebhookEvent.objects.filter(processed_at__isnull=True).exists()
+
+    payments = Payment.objects.filter(event__in=Event.objects.upcoming().filter(fee_cents__gt=0))
+    paid = payments.get(status=Payment.Status.CAPTURED)
+    assert paid.invitation.status == Invitation.Status.CONFIRMED
+    assert paid.stripe_charge_id
+    refunded = payments.get(status=Payment.Status.REFUNDED)
+    assert refunded.refund_reason and refunded.stripe_refund_id
+    failed = payments.get(status=Payment.Status.FAILED)
+    assert failed.failure_message == "Your card was declined."
+    assert failed.invitation.status == Invitation.Status.PAYMENT_FAILED
+    assert failed.user.email == demo.LOGINS["participant"]
+
+    # The host sees the fees; the refunded guest sees why; the declined guest can try again.
+    event = paid.event
+    log_in(client, User.objects.get(pk=event.host.user_id).email, demo.DEMO_PASSWORD)
+    page = client.get(reverse("events:guests", args=[event.pk])).content.decode()
+    assert "Booking fees" in page and escape(paid.amount_display) in page
+    client.logout()
+    log_in(client, refunded.user.email, demo.DEMO_PASSWORD)
+    page = client.get(reverse("payments:payment", args=[refunded.pk])).content.decode()
+    assert "is refunded" in page and escape(refunded.refund_reason) in page
+    client.logout()
+    log_in(client, failed.user.email, demo.DEMO_PASSWORD)
+    response = client.post(reverse("events:accept", args=[failed.invitation_id]))
+    assert "/test-mode/checkout/" in response["Location"]
+    client.logout()
+
+    # The premium member's plan is active and paid, and their likes page shows who liked them.
+    member = User.objects.get(email=premium)
+    subscription = Subscription.objects.get(user=member)
+    assert subscription.status == Subscription.Status.ACTIVE
+    assert subscription.payments.filter(status=SubscriptionPayment.Status.PAID).exists()
+    log_in(client, premium, demo.DEMO_PASSWORD)
+    page = client.get(reverse("profiles:liked-me")).content.decode()
+    likers = SocialProfile.objects.filter(likes_given__liked__user=member)
+    assert likers.exists()
+    for liker in likers:
+        assert escape(liker.display_name) in page, liker

@@ -3,6 +3,7 @@ from django.db import transaction
 
 from accounts import demo
 from events import demo as events_demo
+from payments import demo as payments_demo
 from profiles import demo as profiles_demo
 
 
@@ -14,8 +15,9 @@ class Command(BaseCommand):
         world = demo.seed()
         profiles_demo.seed(world)
         events_demo.seed(world)
+        payments_demo.seed(world)
         if options["verbosity"] < 1:
             return
         self.stdout.write(f"Demo world ready: {len(world.created)} new objects.")
-        for role, email in demo.LOGINS.items():
+        for role, email in {**demo.LOGINS, **payments_demo.logins()}.items():
             self.stdout.write(f"  {role:<12} {email}  password: {demo.DEMO_PASSWORD}")
