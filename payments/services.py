@@ -23,10 +23,11 @@ Stripe is never called under a row lock: rows are written first, the call follow
 from __future__ import annotations
 
 import datetime
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -39,6 +40,7 @@ from payments.stripe_gateway import CHECKOUT_LASTS, GatewayError, gateway
 # Stripe keeps a card authorisation for 7 days; leave a day's margin.
 AUTHORIZATION_LASTS = datetime.timedelta(days=6)
 SEAT_LOST = "The seat was no longer available when the payment arrived."
+ALREADY_PAID = "This seat was already paid."
 EVENT_CANCELLED = "The event was cancelled."
 BY_STAFF = "Refunded by Momento."
 
@@ -189,10 +191,20 @@ def _seat_paid(payment: Payment) -> None:
     try:
         invitation = events.confirm_paid_seat(payment.invitation)
     except events.EventError:
-        payment.seat_lost = True
-        payment.refund_reason = SEAT_LOST
+        # The event was cancelled meanwhile, or it filled up after the hold lapsed.
+        cancelled = not Event.objects.get(pk=payment.event_id).is_open
+        payment.seat_lost = not cancelled
+        payment.refund_reason = EVENT_CANCELLED if cancelled else SEAT_LOST
         payment.save(update_fields=["seat_lost", "refund_reason", "updated_at"])
-        _defer("refund_payment", payment_id=str(payment.pk), reason=SEAT_LOST)
+        _defer("refund_payment", payment_id=str(payment.pk), reason=payment.refund_reason)
+        return
+    # Under the event's lock now: a second Checkout for the same seat (a declined one stays
+    # open at Stripe after the guest accepted again) that is paid too is given back.
+    paid = (Payment.Status.AUTHORIZED, Payment.Status.CAPTURED)
+    if invitation.payments.filter(status__in=paid).exclude(pk=payment.pk).exists():
+        payment.refund_reason = ALREADY_PAID
+        payment.save(update_fields=["refund_reason", "updated_at"])
+        _defer("refund_payment", payment_id=str(payment.pk), reason=ALREADY_PAID)
         return
     event = invitation.event
     emails.send(
@@ -209,29 +221,47 @@ def _defer(task: str, **kwargs) -> None:
     getattr(tasks, task).defer(**kwargs)
 
 
+@contextmanager
+def _moving_money(payment: Payment):
+    """One capture, release or refund of a payment at a time, across workers: a second caller
+    waits, then finds the payment moved and calls Stripe no more. A PostgreSQL advisory lock,
+    so no row stays locked during the call."""
+    key = f"payment-{payment.pk}"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(hashtext(%s))", [key])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(hashtext(%s))", [key])
+
+
 def capture(payment: Payment) -> Payment:
     """Charge an authorised payment."""
-    if payment.status != Payment.Status.AUTHORIZED:
-        return payment
-    charge = gateway().capture(payment)
-    return advance(payment, Payment.Status.CAPTURED, stripe_charge_id=charge)
+    with _moving_money(payment):
+        payment = Payment.objects.get(pk=payment.pk)
+        if payment.status != Payment.Status.AUTHORIZED:
+            return payment
+        charge = gateway().capture(payment)
+        return advance(payment, Payment.Status.CAPTURED, stripe_charge_id=charge)
 
 
 def refund(payment: Payment, *, reason: str) -> Payment:
-    """Give the money back: an authorisation is released, a charge refunded. Once: Stripe sees
-    one idempotency key per payment, and the row moves once."""
-    with transaction.atomic():
-        payment = Payment.objects.select_for_update().get(pk=payment.pk)
-        if payment.status not in (Payment.Status.AUTHORIZED, Payment.Status.CAPTURED):
-            return payment
-        if not payment.refund_reason:
-            payment.refund_reason = reason
-            payment.save(update_fields=["refund_reason", "updated_at"])
-    if payment.status == Payment.Status.AUTHORIZED:
-        gateway().release(payment)
-        return advance(payment, Payment.Status.RELEASED)
-    refund_id = gateway().refund(payment)
-    return advance(payment, Payment.Status.REFUNDED, stripe_refund_id=refund_id)
+    """Give the money back: an authorisation is released, a charge refunded. Once: one caller
+    at a time, Stripe sees one idempotency key per payment, and the row moves once."""
+    with _moving_money(payment):
+        with transaction.atomic():
+            payment = Payment.objects.select_for_update().get(pk=payment.pk)
+            if payment.status not in (Payment.Status.AUTHORIZED, Payment.Status.CAPTURED):
+                return payment
+            if not payment.refund_reason:
+                payment.refund_reason = reason
+                payment.save(update_fields=["refund_reason", "updated_at"])
+        if payment.status == Payment.Status.AUTHORIZED:
+            gateway().release(payment)
+            return advance(payment, Payment.Status.RELEASED)
+        refund_id = gateway().refund(payment)
+        return advance(payment, Payment.Status.REFUNDED, stripe_refund_id=refund_id)
 
 
 def capture_event_payments(event: Event) -> int:

@@ -275,3 +275,16 @@ def test_a_new_hold_after_an_old_checkout_closed_gets_a_new_checkout(task_queue)
     old.refresh_from_db()
     assert new.pk != old.pk
     assert (old.status, new.status) == (Status.ABANDONED, Status.PENDING)
+
+
+def test_a_payment_arriving_after_the_event_was_cancelled_is_refunded_for_that_reason(task_queue):
+    event = EventFactory(fee_cents=1500, min_participants=1)
+    payment = checkout(event)
+    events.cancel_event(event, by=event.host, reason="Storm.")
+    local.pay(payment)  # paid on the Checkout page before it closed
+    task_queue.run_here()
+    payment.refresh_from_db()
+    assert payment.status == Status.REFUNDED and not payment.seat_lost
+    assert payment.refund_reason == services.EVENT_CANCELLED
+    refund_email = [m for m in task_queue.outbox() if m.subject.startswith("[Momento] Refunded")]
+    assert len(refund_email) == 1 and "filled up" not in refund_email[0].body
