@@ -386,10 +386,11 @@ def confirm_paid_seat(invitation: Invitation) -> Invitation:
 
 @transaction.atomic
 def release_held_seat(invitation: Invitation) -> Invitation:
-    """The guest left the checkout: the held seat is free again (offered on to the waitlist) and
-    the invitation can be accepted again while it has not expired."""
+    """The guest left the checkout (or it closed after a failed payment): the held seat is free
+    again (offered on to the waitlist) and the invitation can be accepted again while it has not
+    expired."""
     event, invitation = _lock_invitation(invitation)
-    if invitation.status == Invitation.Status.HELD:
+    if invitation.status in (Invitation.Status.HELD, Invitation.Status.PAYMENT_FAILED):
         _set(invitation, Invitation.Status.SENT)
         _offer_free_seats(event)
     return invitation

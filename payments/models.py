@@ -50,15 +50,16 @@ class Payment(models.Model):
         REFUNDED = "refunded", "Refunded"
 
     # How far a payment has come: a state only moves to a later stage, so a late or repeated
-    # webhook is a no-op. A failed attempt may still succeed on the same Checkout page.
+    # webhook is a no-op. A failed attempt may still succeed on the same Checkout page, or the
+    # Checkout may close after it (abandoned).
     STAGE = {
         Status.PENDING: 0,
         Status.FAILED: 1,
-        Status.ABANDONED: 1,
-        Status.AUTHORIZED: 2,
-        Status.CAPTURED: 3,
-        Status.RELEASED: 4,
-        Status.REFUNDED: 4,
+        Status.ABANDONED: 2,
+        Status.AUTHORIZED: 3,
+        Status.CAPTURED: 4,
+        Status.RELEASED: 5,
+        Status.REFUNDED: 5,
     }
     SETTLED = (Status.ABANDONED, Status.RELEASED, Status.REFUNDED)
 

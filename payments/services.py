@@ -179,12 +179,18 @@ def _after_move(payment: Payment, before: str) -> None:
     status, paid = payment.status, (Payment.Status.AUTHORIZED, Payment.Status.CAPTURED)
     if status in paid and before not in paid:
         _seat_paid(payment)
-    elif status == Payment.Status.FAILED:
+    elif status == Payment.Status.FAILED and _is_latest(payment):
         events.fail_paid_seat(payment.invitation)
-    elif status == Payment.Status.ABANDONED:
+    elif status == Payment.Status.ABANDONED and _is_latest(payment):
         events.release_held_seat(payment.invitation)
     elif status in (Payment.Status.REFUNDED, Payment.Status.RELEASED):
         emails.send("payments/emails/refunded", to=payment.user, context={"payment": payment})
+
+
+def _is_latest(payment: Payment) -> bool:
+    """An older Checkout failing or closing says nothing about the seat a newer one holds."""
+    later = payment.invitation.payments.filter(created_at__gt=payment.created_at)
+    return not later.exists()
 
 
 def _seat_paid(payment: Payment) -> None:

@@ -12,6 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from events import access as events_access
+from momento import ratelimit
 from payments import access, local, services, stripe_gateway, webhooks
 from payments.forms import LocalCheckoutForm, LocalPortalForm, SubscribeForm
 from payments.models import Payment, Subscription, is_premium
@@ -19,6 +20,8 @@ from payments.perks import PERKS
 from payments.services import PaymentError
 
 LOCAL_CHECKOUT_LASTS = 24 * 60 * 60
+# Each of these asks Stripe for a Checkout or a portal session.
+PAYMENT_RATE = "30/h"
 
 
 @csrf_exempt
@@ -36,6 +39,7 @@ def stripe_webhook(request):
 
 @login_required
 @require_POST
+@ratelimit.limit("payment", PAYMENT_RATE)
 def checkout(request, invitation_id):
     invitation = events_access.invitation_for_guest(request.user, invitation_id)
     try:
@@ -86,6 +90,7 @@ def pricing(request):
 
 @login_required
 @require_POST
+@ratelimit.limit("payment", PAYMENT_RATE)
 def subscribe(request):
     form = SubscribeForm(request.POST)
     if not form.is_valid():
@@ -110,6 +115,7 @@ def welcome(request):
 
 @login_required
 @require_POST
+@ratelimit.limit("payment", PAYMENT_RATE)
 def manage(request):
     try:
         return redirect(services.portal_url(request.user))
@@ -155,7 +161,8 @@ def _local_choice(action: str, session: dict, payment: Payment | None):
             )
             return redirect("payments:welcome")
         return redirect("payments:pricing")
-    if action == "abandon" or not payment.is_waiting:
+    # As on Stripe's page, a declined card may be tried again until the Checkout closes.
+    if action == "abandon" or payment.status not in (Payment.Status.PENDING, Payment.Status.FAILED):
         return redirect("payments:cancelled", payment_id=payment.pk)
     (local.pay if action == "pay" else local.decline)(payment)
     return redirect("payments:payment", payment_id=payment.pk)

@@ -106,6 +106,7 @@ RULES: dict[str, Rule] = {
     "profiles:edit-cities": SIGNED_IN,
     "profiles:edit-host": SIGNED_IN,
     "profiles:likes": SIGNED_IN,
+    "profiles:liked-me": SIGNED_IN,  # who: premium members only (tests/payments/test_perks.py)
     "profiles:follow-requests": SIGNED_IN,
     "profiles:blocked": SIGNED_IN,
     "profiles:onboarding": Rule(
@@ -165,6 +166,33 @@ RULES: dict[str, Rule] = {
     "events:accept": Rule(FOUND, NOT_ALLOWED, url=lambda w: _owned_invitation("accept", w)),
     "events:decline": Rule(FOUND, NOT_ALLOWED, url=lambda w: _owned_invitation("decline", w)),
     "events:waitlist": Rule(FOUND, NOT_ALLOWED, url=lambda w: _owned_invitation("waitlist", w)),
+    # Money. A payment exists only for its payer; paying, subscribing and managing a plan are
+    # POST. Stripe's webhook is POST only, for everyone: it is signed, not logged in.
+    "payments:webhook": Rule(anonymous=NOT_ALLOWED, signed_in=NOT_ALLOWED),
+    "payments:checkout": Rule(
+        FOUND,
+        NOT_ALLOWED,
+        url=lambda w: reverse("payments:checkout", args=[w.objects["held_invitation"].pk]),
+    ),
+    "payments:payment": Rule(
+        FOUND, NOT_FOUND, roles={"guest": OK}, url=lambda w: _payment("payment", w, "payment")
+    ),
+    # Leaving Checkout lets the held seat go: the world's paid payment is left as it is.
+    "payments:cancelled": Rule(
+        FOUND, NOT_FOUND, roles={"guest": FOUND}, url=lambda w: _payment("cancelled", w, "payment")
+    ),
+    "payments:pricing": SIGNED_IN,
+    "payments:subscribe": Rule(FOUND, NOT_ALLOWED),
+    "payments:welcome": SIGNED_IN,
+    "payments:manage": Rule(FOUND, NOT_ALLOWED),
+    # The local test mode's Checkout, for the invitee's open one: only its payer may see it.
+    "payments:local-checkout": Rule(
+        FOUND,
+        NOT_FOUND,
+        roles={"invitee": OK},
+        url=lambda w: w.objects["pending_payment"].checkout_url,
+    ),
+    "payments:local-portal": SIGNED_IN,
     # Uploaded photos: random, unguessable names of re-encoded images; served to anyone with one.
     "/^media/(?P<path>.*)$": Rule(OK, OK, url=lambda w: w.objects["photo"].url("thumb")),
     # The console (Django admin): staff only; everyone else is sent to the log-in page.
@@ -187,6 +215,37 @@ RULES: dict[str, Rule] = {
     ),
 }
 
+# More URLs of the patterns above, each with its own rule: other objects and arguments.
+MORE_URLS: dict[str, tuple[Rule, ...]] = {
+    "payments:payment": (
+        Rule(
+            FOUND,
+            NOT_FOUND,
+            roles={"guest": OK},
+            url=lambda w: _payment("payment", w, "refunded_payment"),
+        ),
+        Rule(
+            FOUND,
+            NOT_FOUND,
+            roles={"invitee": OK},
+            url=lambda w: _payment("payment", w, "failed_payment"),
+        ),
+        Rule(
+            FOUND,
+            NOT_FOUND,
+            roles={"invitee": OK},
+            url=lambda w: _payment("payment", w, "pending_payment"),
+        ),
+    ),
+    "payments:local-checkout": (
+        Rule(FOUND, NOT_FOUND, url=lambda w: reverse("payments:local-checkout", args=["forged"])),
+        # A premium plan's Checkout is for the member who started it.
+        Rule(
+            FOUND, NOT_FOUND, roles={"staff": OK}, url=lambda w: w.objects["premium_checkout_url"]
+        ),
+    ),
+}
+
 ADMIN_ACTIONS = ("changelist", "add", "history", "delete", "change")
 # What the console refuses even to staff, by design.
 ADMIN_REFUSALS = {
@@ -194,6 +253,12 @@ ADMIN_REFUSALS = {
     "admin:procrastinate_procrastinatejob_add": FORBIDDEN,  # jobs come from the app
     "admin:procrastinate_procrastinatejob_delete": FORBIDDEN,
     "admin:profiles_socialprofile_add": FORBIDDEN,  # profiles come with their user
+    # Money: Stripe and its webhooks write these rows, and nothing deletes them.
+    **{
+        f"admin:payments_{model}_{action}": FORBIDDEN
+        for model in ("payment", "subscription", "subscriptionpayment", "webhookevent")
+        for action in ("add", "delete")
+    },
     # What members make on the site (reports, the social graph, attendance, ratings).
     **{
         f"admin:{model}_add": FORBIDDEN
@@ -217,6 +282,10 @@ def _event(name: str, world: World) -> str:
 
 def _owned_invitation(name: str, world: World) -> str:
     return reverse(f"events:{name}", args=[world.objects["invitation"].pk])
+
+
+def _payment(name: str, world: World, key: str) -> str:
+    return reverse(f"payments:{name}", args=[world.objects[key].pk])
 
 
 def _person(name: str, world: World) -> str:
@@ -292,12 +361,15 @@ class Visit:
 def visit_every_route(
     client: Client, world: World, role: str, *, expecting: int | None = None
 ) -> list[Visit]:
-    """Every URL pattern with a rule, fetched as `role`; only those the rule gives the status
-    `expecting`, when it is set."""
+    """Every URL pattern with a rule (and its MORE_URLS), fetched as `role`; only those the rule
+    gives the status `expecting`, when it is set."""
     visits = []
     for route in routes():
         rule = rule_for(route.key, route.route)
-        if rule and expecting in (None, rule.expected(role)):
-            page = fetch(client, role, route.key, url_for(route.key, rule, world))
-            visits.append(Visit(route, rule.expected(role), page))
+        if rule is None:
+            continue
+        for each in (rule, *MORE_URLS.get(route.key, ())):
+            if expecting in (None, each.expected(role)):
+                page = fetch(client, role, route.key, url_for(route.key, each, world))
+                visits.append(Visit(route, each.expected(role), page))
     return visits

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.test import override_settings
 
 from tests.harness import observatory
-from tests.harness.access import RULES, Visit, rule_for, visit_every_route
+from tests.harness.access import MORE_URLS, RULES, Visit, rule_for, visit_every_route
 from tests.harness.checkers import validate_html
 from tests.harness.site import Page, client_for, crawl, routes
 from tests.harness.world import (
@@ -23,6 +23,7 @@ from tests.harness.world import (
     ROLES,
     build_world,
     private_strings,
+    stripe_ids,
 )
 
 # The database mark makes pytest-django set up the test database for the crawl; the group keeps
@@ -32,9 +33,10 @@ pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("every_page")]
 
 @dataclass
 class Site:
-    visits: dict[str, list[Visit]]  # role -> one visit per URL pattern
+    visits: dict[str, list[Visit]]  # role -> one visit per URL pattern and per MORE_URLS
     pages: dict[str, list[Page]]  # role -> every page reached (patterns, links, htmx)
     private: dict[str, set[str]]  # person -> their private strings
+    stripe_ids: set[str]  # every Stripe id in the world, anyone's
 
 
 @pytest.fixture(scope="module")
@@ -52,15 +54,16 @@ def site(django_db_setup, django_db_blocker) -> Site:
             seeds = [visit.page for visit in visits[role]]
             pages[role] = seeds + crawl(client, role, seeds)
         private = {person: private_strings(world.people[person]) for person in PEOPLE}
+        ids = stripe_ids()
         transaction.set_rollback(True)
-    return Site(visits, pages, private)
+    return Site(visits, pages, private, ids)
 
 
 def test_every_url_pattern_has_an_access_rule():
     found = {route.key: route for route in routes()}
     missing = [f"{r.key} ({r.route})" for r in found.values() if not rule_for(r.key, r.route)]
     assert not missing, "add a rule to tests/harness/access.py for: " + ", ".join(missing)
-    stale = sorted(set(RULES) - set(found))
+    stale = sorted((set(RULES) | set(MORE_URLS)) - set(found))
     assert not stale, f"rules for URLs that no longer exist: {stale}"
 
 
@@ -89,6 +92,47 @@ def test_no_page_or_fragment_shows_anyone_elses_private_data(site, role):
     assert any(p.htmx for p in site.pages[role]), "fragments were rendered too"
 
 
+@pytest.mark.parametrize("role", ROLES)
+def test_no_page_shows_a_stripe_id_not_even_to_the_person_it_is_about(site, role):
+    leaks = [
+        f"{page.url} shows {value!r}"
+        for page in site.pages[role]
+        if not (role == "staff" and page.url.startswith("/admin/"))
+        for value in site.stripe_ids
+        if value in page.body
+    ]
+    assert not leaks, "\n".join(leaks)
+
+
+def _pages(site: Site, role: str, key: str) -> list[Page]:
+    return [p for p in site.pages[role] if p.key == key and p.status == 200 and not p.htmx]
+
+
+def test_payers_see_their_own_payments_details_which_the_canary_guards(site):
+    """The payer's own page shows their amount and what went wrong: the sentinels are rendered
+    where they belong, so the canary would see them anywhere else."""
+    guest = " ".join(p.body for p in _pages(site, "guest", "payments:payment"))
+    assert "Paid: €12.00" in guest
+    assert any(v.startswith("Refunded, canary") and v in guest for v in site.private["guest"])
+    invitee = " ".join(p.body for p in _pages(site, "invitee", "payments:payment"))
+    assert any(v.startswith("Declined, canary") and v in invitee for v in site.private["invitee"])
+    assert 'hx-trigger="every 2s"' in invitee  # the open Checkout's page waits for Stripe
+    checkout = _pages(site, "invitee", "payments:local-checkout")
+    assert checkout and "Open picnic" in checkout[0].body
+    console = " ".join(p.body for p in site.pages["staff"] if p.url.startswith("/admin/payments/"))
+    assert any(value in console for value in site.stripe_ids), "staff see them in the console"
+
+
+def test_only_premium_members_see_who_liked_them(site):
+    """The stranger likes the guest, who is not premium: a count, no name. The invitee likes the
+    host, who is."""
+    (guest,) = _pages(site, "guest", "profiles:liked-me")
+    assert "1 person likes your profile" in guest.body
+    assert "/people/stranger/" not in guest.body and "Stranger" not in guest.body
+    (host,) = _pages(site, "host", "profiles:liked-me")
+    assert "/people/invitee/" in host.body
+
+
 @pytest.mark.parametrize("role", ["stranger", "invitee"])
 def test_the_address_of_a_private_event_reaches_only_its_host_and_confirmed_guests(site, role):
     """The world's private event is at "7 Secret Lane": the invitee (not confirmed yet) and the
@@ -104,6 +148,10 @@ def test_the_canary_would_notice_a_leak(site):
     host_values = site.private["host"]
     assert any("@sentinel.test" in v for v in host_values)
     assert any(v.startswith("cus_CANARY") for v in host_values)
+    assert any(v.startswith("sub_CANARY") for v in host_values)  # premium
+    assert any(v.startswith("pi_CANARY") for v in site.private["guest"])  # booking fees
+    assert any(v.startswith("Declined, canary") for v in site.private["invitee"])
+    assert len(site.stripe_ids) >= 20
     assert any("271828" in v for v in host_values)  # internal metrics
     assert len(host_values) >= 10
 

@@ -1,6 +1,9 @@
 """Form fuzzing: every POST form the site shows, found by itself, gets generated bad input
-(Hypothesis). No submission may fail with a 500, and a rejected one may write nothing."""
+(Hypothesis). No submission may fail with a 500, and a rejected one may write nothing. Stripe's
+webhook, a POST endpoint without a form, gets bodies and signatures Stripe did not send."""
 
+import json
+import time
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
@@ -8,18 +11,21 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from django.core.cache import cache
 from django.db import connection
-from django.urls import Resolver404, resolve
+from django.test import Client
+from django.urls import Resolver404, resolve, reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.harness.access import visit_every_route
 from tests.harness.site import client_for
 from tests.harness.world import ANONYMOUS, build_world
+from tests.payments.helpers import signature, stripe_event
 
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("forms")]
 
-# Participants all see the same forms; one of them stands for the rest.
-FUZZED_ROLES = (ANONYMOUS, "host", "staff")
+# Participants all see the same forms and the host stands for them, but for money: the invitee,
+# whose seat is held with a Checkout open, stands for payers (the forms posting to these names).
+FUZZED_ROLES = {ANONYMOUS: "", "host": "", "staff": "", "invitee": "payments:"}
 # Forms whose whole point is to destroy the world the next example needs.
 NOT_FUZZED = ("_delete", "admin:logout", "account_logout")
 # Tables that change on every request whatever the outcome: sessions, the cache (rate-limit
@@ -101,6 +107,8 @@ def discover_forms(world) -> list[Form]:
                 name = match.view_name
                 if any(part in name for part in NOT_FUZZED):
                     continue
+                if not name.startswith(FUZZED_ROLES[role]):
+                    continue
                 fields = tuple(dict.fromkeys(form["fields"]))
                 key = (role, name, fields)
                 found.setdefault(
@@ -150,6 +158,14 @@ def test_every_form_refuses_bad_input_cleanly():
     forms = discover_forms(world)
     assert {f.name for f in forms} >= {"account_login", "account_signup", "account_email"}
     assert any(f.name.startswith("admin:") for f in forms)
+    assert {(f.role, f.name) for f in forms} >= {
+        ("invitee", "payments:checkout"),
+        ("invitee", "payments:local-checkout"),  # a booking fee's
+        ("staff", "payments:local-checkout"),  # a premium plan's
+        ("staff", "payments:subscribe"),
+        ("host", "payments:manage"),
+        ("host", "payments:local-portal"),
+    }
     failures = []
     for form in forms:
         try:
@@ -157,3 +173,49 @@ def test_every_form_refuses_bad_input_cleanly():
         except Exception as error:  # every form's failure is reported, not only the first
             failures.append(f"{form.role} → {form.name} ({form.page}): {error!r}"[:2000])
     assert not failures, "\n\n".join(failures)
+
+
+def _unsigned(body: str | bytes, how: str) -> str | None:
+    """A Stripe-Signature header that is not a valid one of ours for this body."""
+    if isinstance(body, bytes):
+        body = body.decode("latin-1")
+    return {
+        "missing": None,
+        "garbage": "t=1,v1=00",
+        "other secret": signature(body, secret="whsec_someone_else"),
+        "too old": signature(body, timestamp=int(time.time()) - 3600),
+        "other body": signature(body + " "),
+    }[how]
+
+
+def test_the_stripe_webhook_records_nothing_that_stripe_did_not_sign():
+    """Anyone can post to the webhook (no log-in, no CSRF token): whatever the body, only our
+    endpoint secret's fresh signature gets an event recorded."""
+    client = Client(enforce_csrf_checks=True)
+    url = reverse("payments:webhook")
+    event = json.dumps(stripe_event("charge.refunded", {"id": "ch_x", "refunded": True}))
+
+    @settings(
+        max_examples=40, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
+    @given(
+        body=st.one_of(
+            st.sampled_from([event, "{}", "[]", "null", b"\xff\xfe", *WEIRD]),
+            text,
+            st.binary(max_size=300),
+        ),
+        how=st.sampled_from(["missing", "garbage", "other secret", "too old", "other body"]),
+    )
+    def post(body, how):
+        header = _unsigned(body, how)
+        headers = {} if header is None else {"Stripe-Signature": header}
+        before = snapshot()
+        response = client.post(url, body, content_type="application/json", headers=headers)
+        assert response.status_code == 400
+        assert snapshot() == before
+
+    post()
+    signed = client.post(
+        url, event, content_type="application/json", headers={"Stripe-Signature": signature(event)}
+    )
+    assert signed.status_code == 200

@@ -69,6 +69,9 @@ LIMITED = {
         lambda w, i: {"username": f"nobody-{i}"},
         allowed=100,
     ),
+    "checkouts and portal sessions per person": Limited(
+        "stranger", "payments:subscribe", lambda w, i: {"plan": "monthly"}, allowed=30
+    ),
 }
 
 

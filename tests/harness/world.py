@@ -6,9 +6,13 @@ private-data canary: the host owns the objects, the invitee holds an invitation,
 confirmed seat, the stranger nothing.
 """
 
+import datetime
 import json
 from dataclasses import dataclass, field
 from datetime import date
+
+from django.core import signing
+from django.urls import reverse
 
 from accounts.factories import UserFactory, UserInternalMetricsFactory
 from accounts.models import User
@@ -30,6 +34,11 @@ class World:
             raise AttributeError(name) from None
 
 
+def _sentinel(prefix: str, role: str, tag: str = "") -> str:
+    """A Stripe id that is one person's and nobody else's: `pi_CANARYGUEST3x7b`."""
+    return f"{prefix}_CANARY{role.upper()}{PEOPLE.index(role) + 1}x7{tag}"
+
+
 def _sentinel_person(role: str, number: int) -> User:
     user = UserFactory(
         username=role,
@@ -37,7 +46,7 @@ def _sentinel_person(role: str, number: int) -> User:
         last_name=f"Zzcanary{role.title()}lastname",
         phone_number=f"+1 555 01{number}0 {number}{number}7{number}",
         birth_date=date(1931, 3, 10 + number),
-        payment_customer_id=f"cus_CANARY{role.upper()}{number}x7",
+        payment_customer_id=_sentinel("cus", role),
         staff=role == "staff",
     )
     UserInternalMetricsFactory(
@@ -51,6 +60,7 @@ def _sentinel_person(role: str, number: int) -> User:
 def build_world() -> World:
     world = World(people={role: _sentinel_person(role, n) for n, role in enumerate(PEOPLE, 1)})
     _people_objects(world)
+    _payment_objects(world)
     _console_objects(world)
     return world
 
@@ -90,6 +100,7 @@ def _people_objects(world: World) -> None:
     services.accept_follow(follow, by=host)
     world.objects["follow_request"] = services.request_follow(profiles["invitee"], host)
     services.like(profiles["invitee"], host)
+    services.like(profiles["stranger"], profiles["guest"])  # who, only premium members see
     services.block(profiles["staff"], profiles["stranger"])
     services.report(profiles["guest"], profiles["stranger"], reason="spam", note="Harness.")
     _event_objects(world, host_profile, paris)
@@ -116,8 +127,147 @@ def _event_objects(world: World, host_profile, city) -> None:
     services.mark_interested(event, by=profiles["guest"])
     world.objects["event"] = event
     world.objects["public_event"] = EventFactory(
-        host=host_profile, city=city, title="Open picnic", is_private=False, fee_cents=1200
+        host=host_profile,
+        city=city,
+        title="Open picnic",
+        is_private=False,
+        fee_cents=1200,
+        stripe_product_id="prod_CANARYEVENTx7",
+        stripe_price_id="price_CANARYEVENTx7",
     )
+
+
+def _payment_objects(world: World) -> None:
+    """Money, with a sentinel in every private field. On the public paid event, the guest's first
+    payment came after their seat hold had lapsed and was refunded, and the second is paid and
+    their seat confirmed; the invitee's card was declined once and their seat is held with a
+    Checkout open. The host is a premium member with a paid and a failed invoice; the guest's
+    old plan has ended. One Stripe event was received."""
+    from django.utils import timezone
+
+    from events import services as events
+    from payments import services
+    from payments.models import Payment, Plan, Subscription, SubscriptionPayment, WebhookEvent
+
+    event = world.objects["public_event"]
+    guest, invitee = world.guest.social_profile, world.invitee.social_profile
+
+    seat = events.invite(event, guest, by=event.host)
+    events.accept_invitation(seat, by=guest)
+    world.objects["refunded_payment"] = _payment(
+        seat,
+        Payment.Status.REFUNDED,
+        "a",
+        seat_lost=True,
+        refund_reason=f"Refunded, canary reason of guest 7q{PEOPLE.index('guest') + 1}",
+        stripe_refund_id=_sentinel("re", "guest", "a"),
+    )
+    paid = _payment(seat, Payment.Status.PENDING, "b")
+    world.objects["payment"] = services.advance(  # confirms the seat and emails the guest
+        paid,
+        Payment.Status.CAPTURED,
+        stripe_payment_intent_id=_sentinel("pi", "guest", "b"),
+        stripe_charge_id=_sentinel("ch", "guest", "b"),
+    )
+
+    held = events.invite(event, invitee, by=event.host)
+    events.accept_invitation(held, by=invitee)
+    world.objects["held_invitation"] = held
+    world.objects["failed_payment"] = _payment(
+        held,
+        Payment.Status.FAILED,
+        "a",
+        failure_message=f"Declined, canary message of invitee 7q{PEOPLE.index('invitee') + 1}",
+    )
+    pending = _payment(held, Payment.Status.PENDING, "b")
+    pending.checkout_url = local_checkout_url(
+        mode="payment", session=pending.stripe_checkout_session_id, payment=str(pending.pk)
+    )
+    pending.save(update_fields=["checkout_url"])
+    world.objects["pending_payment"] = pending
+    # A premium Checkout of staff's, who are not premium.
+    world.objects["premium_checkout_url"] = local_checkout_url(
+        mode="subscription",
+        session=_sentinel("cs", "staff"),
+        user=str(world.staff.pk),
+        plan="yearly",
+    )
+
+    now, day = timezone.now(), datetime.timedelta(days=1)
+    world.objects["subscription"] = plan = Subscription.objects.create(
+        user=world.host,
+        plan=Plan.YEARLY,
+        status=Subscription.Status.ACTIVE,
+        stripe_subscription_id=_sentinel("sub", "host"),
+        started_at=now - 40 * day,
+        current_period_end=now + 325 * day,
+    )
+    for tag, status, days_ago in (("a", "failed", 41), ("b", "paid", 40)):  # card updated
+        SubscriptionPayment.objects.create(
+            subscription=plan,
+            user=world.host,
+            amount_cents=9000,
+            currency="EUR",
+            status=status,
+            stripe_invoice_id=_sentinel("in", "host", tag),
+            stripe_payment_intent_id=_sentinel("pi", "host", f"sub{tag}"),
+            created_at=now - days_ago * day,
+        )
+    ended = Subscription.objects.create(
+        user=world.guest,
+        plan=Plan.MONTHLY,
+        status=Subscription.Status.ENDED,
+        stripe_subscription_id=_sentinel("sub", "guest"),
+        started_at=now - 100 * day,
+        current_period_end=now - 10 * day,
+        ended_at=now - 10 * day,
+    )
+    SubscriptionPayment.objects.create(
+        subscription=ended,
+        user=world.guest,
+        amount_cents=900,
+        currency="EUR",
+        status="paid",
+        stripe_invoice_id=_sentinel("in", "guest"),
+        stripe_payment_intent_id=_sentinel("pi", "guest", "sub"),
+    )
+    WebhookEvent.objects.create(
+        stripe_event_id="evt_CANARYx7",
+        type="charge.refunded",
+        payload={"data": {"object": {"id": _sentinel("ch", "guest", "a"), "refunded": True}}},
+        processed_at=now,
+    )
+
+
+def _payment(invitation, status: str, tag: str, **fields):
+    """One payment for an invitation, with its payer's Stripe ids."""
+    from payments.models import Payment
+
+    role = invitation.profile.user.username
+    ids = {"stripe_checkout_session_id": _sentinel("cs", role, tag)}
+    if status != Payment.Status.PENDING:
+        ids["stripe_payment_intent_id"] = _sentinel("pi", role, tag)
+    if status in (Payment.Status.CAPTURED, Payment.Status.REFUNDED):
+        ids["stripe_charge_id"] = _sentinel("ch", role, tag)
+    event = invitation.event
+    return Payment.objects.create(
+        user=invitation.profile.user,
+        event=event,
+        invitation=invitation,
+        amount_cents=event.fee_cents,
+        currency=event.currency,
+        status=status,
+        **ids,
+        **fields,
+    )
+
+
+def local_checkout_url(**session) -> str:
+    """The local test mode's checkout page for a session, signed as LocalGateway signs it."""
+    from payments.stripe_gateway import LOCAL_SALT
+
+    token = signing.dumps(session, salt=LOCAL_SALT)
+    return reverse("payments:local-checkout", args=[token])
 
 
 def _console_objects(world: World) -> None:
@@ -166,5 +316,53 @@ def private_strings(user: User) -> set[str]:
             if number not in (0.0, 1.0):
                 text = repr(number)
                 values |= {text, text.replace(".", ",")}
+    values |= _payment_strings(user)
     # Too short to be a sentinel: defaults and common values would match anywhere.
     return {value for value in values if value and len(value) >= 6}
+
+
+PAYMENT_IDS = (
+    "stripe_checkout_session_id",
+    "stripe_payment_intent_id",
+    "stripe_charge_id",
+    "stripe_refund_id",
+)
+
+
+def _payment_strings(user: User) -> set[str]:
+    """A person's Stripe ids, and the world's sentinels in their payments' free text: the
+    services write the same words for everyone there ("Your card was declined.")."""
+    from payments.models import Payment
+
+    values = stripe_ids_of(user)
+    texts = Payment.objects.filter(user=user).values_list("failure_message", "refund_reason")
+    values |= {text for row in texts for text in row if "canary" in text}
+    return values
+
+
+def stripe_ids_of(user: User) -> set[str]:
+    from payments.models import Payment, Subscription, SubscriptionPayment
+
+    ids = {user.payment_customer_id}
+    for row in Payment.objects.filter(user=user).values_list(*PAYMENT_IDS):
+        ids |= set(row)
+    ids |= set(
+        Subscription.objects.filter(user=user).values_list("stripe_subscription_id", flat=True)
+    )
+    invoices = SubscriptionPayment.objects.filter(user=user)
+    for row in invoices.values_list("stripe_invoice_id", "stripe_payment_intent_id"):
+        ids |= set(row)
+    return {value for value in ids if value}
+
+
+def stripe_ids() -> set[str]:
+    """Every Stripe id in the database. Only the console shows them, to staff; no participant
+    page does, not even to the person they are about."""
+    from events.models import Event
+    from payments.models import WebhookEvent
+
+    ids = set().union(*(stripe_ids_of(user) for user in User.objects.all()))
+    for row in Event.objects.values_list("stripe_product_id", "stripe_price_id"):
+        ids |= set(row)
+    ids |= set(WebhookEvent.objects.values_list("stripe_event_id", flat=True))
+    return {value for value in ids if value}

@@ -396,6 +396,45 @@ def flow_checkout_expired() -> World:
     )
 
 
+def flow_declined_then_expired() -> World:
+    event = EventFactory(fee_cents=1500)
+    invitation, payment = held_seat(event)
+    return World(
+        steps=[
+            [
+                stripe_event(
+                    "payment_intent.payment_failed",
+                    intent(payment, "requires_payment_method", error="Your card was declined."),
+                ),
+                stripe_event(
+                    "checkout.session.expired",
+                    session(payment, status="expired", payment_status="unpaid"),
+                ),
+            ]
+        ],
+        people={"guest": payment.user, "host": event.host.user},
+        payments={"guest": payment},
+        invitations={"guest": invitation},
+        event=event,
+        expected={
+            "payment guest": {
+                "status": "abandoned",
+                "intent": "pi guest",
+                "charge": "",
+                "refund": "",
+                "refund_reason": "",
+                "seat_lost": False,
+                "failure_message": "Your card was declined.",
+            },
+            "invitation guest": "sent",
+            "event": "planned",
+            "seats taken": 0,
+            "at stripe": Counter(),
+            "emails": Counter(),
+        },
+    )
+
+
 def flow_cancelled_after_payment() -> World:
     event = EventFactory(fee_cents=1500)
     invitation, payment = held_seat(event)
@@ -566,6 +605,7 @@ FLOWS = {
     "quorum": flow_quorum,
     "failed then retried": flow_failed_then_retried,
     "checkout expired": flow_checkout_expired,
+    "declined then expired": flow_declined_then_expired,
     "cancelled after payment": flow_cancelled_after_payment,
     "paid after the seat was taken": flow_paid_after_the_seat_was_taken,
     "subscription": flow_subscription,

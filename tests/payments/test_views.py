@@ -191,3 +191,17 @@ def test_the_host_sees_what_was_charged_authorised_and_refunded(client):
     page = client.get(reverse("events:guests", args=[event.pk]))
     assert "Booking fees" in page.text
     assert page.context["money"] == {"authorized": 1000, "captured": 2000, "refunded": 1000}
+
+
+def test_a_declined_card_can_be_tried_again_on_the_same_test_checkout(
+    client, invitation, task_queue
+):
+    accept(client, invitation)
+    payment = Payment.objects.get()
+    client.post(payment.checkout_url, {"action": "decline"})
+    task_queue.run_here()
+    client.post(payment.checkout_url, {"action": "pay"})
+    task_queue.run_here()
+    payment.refresh_from_db()
+    invitation.refresh_from_db()
+    assert (payment.status, invitation.status) == (Payment.Status.CAPTURED, "confirmed")
