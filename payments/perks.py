@@ -1,6 +1,7 @@
-"""What premium gives, in the product's words. The pricing page lists these; each `where` is the
-page that honours it. Premium never buys a seat or a place in a queue: seats, waitlists and offers
-are first come, first served, and curation ranks reliability before anything premium gives."""
+"""What premium gives, in the product's words; the pricing page lists these.
+
+Premium never buys a seat or a place in a queue: seats, waitlists and offers are first come,
+first served, and curation ranks reliability before anything premium gives."""
 
 from dataclasses import dataclass
 
@@ -15,9 +16,5 @@ PERKS = (
     Perk(
         "See who liked you",
         "The people who liked your profile, newest first, on your likes page.",
-    ),
-    Perk(
-        "Support small gatherings",
-        "Your plan keeps booking fees low for everyone and pays for the curation of small groups.",
     ),
 )
