@@ -4,6 +4,7 @@ same `webhooks.receive` the endpoint calls. Used only when no Stripe keys are co
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import hmac
 import json
@@ -11,9 +12,10 @@ import time
 import uuid
 
 from django.conf import settings
+from django.utils import timezone
 
 from payments.models import Payment, Subscription
-from payments.stripe_gateway import _local_id, period_end
+from payments.stripe_gateway import _local_id
 
 
 def sign(body: str, secret: str, timestamp: int | None = None) -> str:
@@ -120,6 +122,12 @@ def expire_session(session_id: str) -> bool:
 # Premium ---------------------------------------------------------------------------------------
 
 
+def _period_end(plan: str) -> int:
+    """When a plan bought now renews: the local mode's stand-in for Stripe's billing."""
+    days = 365 if plan == "yearly" else 30
+    return int((timezone.now() + datetime.timedelta(days=days)).timestamp())
+
+
 def _subscription(
     subscription_id: str,
     *,
@@ -129,7 +137,7 @@ def _subscription(
     cancel_at_period_end=False,
     current_period_end: int | None = None,
 ) -> dict:
-    ends = current_period_end or period_end(None, plan)
+    ends = current_period_end or _period_end(plan)
     return {
         "id": subscription_id,
         "object": "subscription",

@@ -61,7 +61,7 @@ class Payment(models.Model):
         Status.RELEASED: 5,
         Status.REFUNDED: 5,
     }
-    SETTLED = (Status.ABANDONED, Status.RELEASED, Status.REFUNDED)
+    PAID = (Status.AUTHORIZED, Status.CAPTURED)  # the money is taken, or promised
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)

@@ -176,8 +176,8 @@ def advance(payment: Payment, status: str, **fields) -> Payment:
 
 
 def _after_move(payment: Payment, before: str) -> None:
-    status, paid = payment.status, (Payment.Status.AUTHORIZED, Payment.Status.CAPTURED)
-    if status in paid and before not in paid:
+    status = payment.status
+    if status in Payment.PAID and before not in Payment.PAID:
         _seat_paid(payment)
     elif status == Payment.Status.FAILED and _is_latest(payment):
         events.fail_paid_seat(payment.invitation)
@@ -206,8 +206,7 @@ def _seat_paid(payment: Payment) -> None:
         return
     # Under the event's lock now: a second Checkout for the same seat (a declined one stays
     # open at Stripe after the guest accepted again) that is paid too is given back.
-    paid = (Payment.Status.AUTHORIZED, Payment.Status.CAPTURED)
-    if invitation.payments.filter(status__in=paid).exclude(pk=payment.pk).exists():
+    if invitation.payments.filter(status__in=Payment.PAID).exclude(pk=payment.pk).exists():
         payment.refund_reason = ALREADY_PAID
         payment.save(update_fields=["refund_reason", "updated_at"])
         _defer("refund_payment", payment_id=str(payment.pk), reason=ALREADY_PAID)
@@ -258,7 +257,7 @@ def refund(payment: Payment, *, reason: str) -> Payment:
     with _moving_money(payment):
         with transaction.atomic():
             payment = Payment.objects.select_for_update().get(pk=payment.pk)
-            if payment.status not in (Payment.Status.AUTHORIZED, Payment.Status.CAPTURED):
+            if payment.status not in Payment.PAID:
                 return payment
             if not payment.refund_reason:
                 payment.refund_reason = reason
@@ -284,7 +283,7 @@ def capture_event_payments(event: Event) -> int:
 def settle_cancelled_event(event: Event) -> int:
     """A cancelled event's money goes back: open Checkouts closed, authorisations released,
     charges refunded. Returns how many payments it touched."""
-    live = (Payment.Status.PENDING, Payment.Status.AUTHORIZED, Payment.Status.CAPTURED)
+    live = (Payment.Status.PENDING, *Payment.PAID)
     payments = list(event.payments.filter(status__in=live))
     for payment in payments:
         if payment.status == Payment.Status.PENDING:
@@ -458,7 +457,7 @@ def record_invoice(data: dict, *, paid: bool) -> SubscriptionPayment | None:
 
 def refund_by_staff(payment: Payment) -> Payment:
     """A goodwill refund from the console. The seat stays: it is only money."""
-    if payment.status not in (Payment.Status.AUTHORIZED, Payment.Status.CAPTURED):
+    if payment.status not in Payment.PAID:
         raise PaymentError("Only an authorised or paid payment can be refunded.")
     try:
         return refund(payment, reason=BY_STAFF)

@@ -22,7 +22,6 @@ import stripe
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
-from django.utils import timezone
 
 # Tests swap in an HTTP client that answers from recorded Stripe responses: the network edge.
 http_client: stripe.HTTPClient | None = None
@@ -295,10 +294,3 @@ class LocalGateway:
 
     def portal_url(self, *, customer: str, return_url: str) -> str:
         return reverse("payments:local-portal")
-
-
-def period_end(now: datetime.datetime | None, plan: str) -> int:
-    """When a plan bought now renews (the local mode's stand-in for Stripe's billing)."""
-    now = now or timezone.now()
-    days = 365 if plan == "yearly" else 30
-    return int((now + datetime.timedelta(days=days)).timestamp())

@@ -15,7 +15,7 @@ from events import access as events_access
 from momento import ratelimit
 from payments import access, local, services, stripe_gateway, webhooks
 from payments.forms import LocalCheckoutForm, LocalPortalForm, SubscribeForm
-from payments.models import Payment, Subscription, is_premium
+from payments.models import Payment, Subscription
 from payments.perks import PERKS
 from payments.services import PaymentError
 
@@ -107,8 +107,11 @@ def subscribe(request):
 @login_required
 @require_GET
 def welcome(request):
-    context = {"subscription": access.current_subscription(request.user)}
-    context["premium"] = is_premium(request.user)
+    subscription = access.current_subscription(request.user)  # a premium one first, if any
+    context = {
+        "subscription": subscription,
+        "premium": bool(subscription and subscription.gives_premium),
+    }
     template = "payments/_welcome_status.html" if request.htmx else "payments/welcome.html"
     return render(request, template, context)
 

@@ -125,7 +125,7 @@ def intent_canceled(obj: dict, event: dict) -> None:
     if payment is None:
         return
     # Closing an unpaid Checkout cancels its intent too: that is an abandoned payment.
-    paid = payment.status in (Payment.Status.AUTHORIZED, Payment.Status.CAPTURED)
+    paid = payment.status in Payment.PAID
     services.advance(payment, Payment.Status.RELEASED if paid else Payment.Status.ABANDONED)
 
 

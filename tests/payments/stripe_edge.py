@@ -12,7 +12,7 @@ has begun executing (2xx, 402, 5xx; not a rejected 4xx), a retry with the same k
 params replays it, and the same key with other params is a 400 idempotency_error.
 
 Webhook events are recorded payloads too (tests/payments/stripe_events/*.json): `stripe_event`
-fills one in, `deliver` posts it signed to the endpoint.
+fills one in; `tests.payments.helpers.post_event` posts it signed to the endpoint.
 
 Placeholders: a string that is exactly "{{name}}" becomes the value itself (a dict, an int,
 None); inside a longer string it is replaced by its text. `name` is a dotted path
@@ -32,8 +32,6 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import stripe
-
-from tests.payments.helpers import post_event
 
 HERE = Path(__file__).parent
 RESPONSES = HERE / "stripe_responses"
@@ -106,11 +104,6 @@ def stripe_event(name: str, **values) -> dict:
     """The recorded event `name` (a file in stripe_events/) with its placeholders filled."""
     template = json.loads((EVENTS / f"{name}.json").read_text())
     return fill(template, {**_defaults(), **values})
-
-
-def deliver(client, event: dict, **kwargs):
-    """POST the event to the webhook endpoint, signed with the endpoint secret."""
-    return post_event(client, event, **kwargs)
 
 
 # API requests -----------------------------------------------------------------------------------

@@ -17,8 +17,8 @@ from events.models import Invitation
 from payments import services, webhooks
 from payments.factories import PaymentFactory, SubscriptionFactory
 from payments.models import Payment, Subscription, SubscriptionPayment, WebhookEvent
-from tests.payments.helpers import signature
-from tests.payments.stripe_edge import deliver, event_names, stripe_event
+from tests.payments.helpers import post_event, signature
+from tests.payments.stripe_edge import event_names, stripe_event
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("stripe_api")]
 
@@ -170,7 +170,7 @@ def test_get_is_not_allowed(client, task_queue):
 def test_a_signed_event_is_recorded_once_and_queued(client, task_queue):
     event = stripe_event("customer_subscription_deleted", **values_for_member_stub())
 
-    response = deliver(client, event)
+    response = post_event(client, event)
 
     assert response.status_code == 200
     row = WebhookEvent.objects.get()
@@ -185,7 +185,7 @@ def test_a_signed_event_is_recorded_once_and_queued(client, task_queue):
 def test_the_same_event_delivered_three_times_is_recorded_and_queued_once(client, task_queue):
     event = stripe_event("customer_subscription_deleted", **values_for_member_stub())
 
-    statuses = [deliver(client, event).status_code for _ in range(3)]
+    statuses = [post_event(client, event).status_code for _ in range(3)]
 
     assert statuses == [200, 200, 200]
     assert WebhookEvent.objects.filter(stripe_event_id=event["id"]).count() == 1
@@ -205,7 +205,7 @@ def test_an_unknown_event_type_is_accepted_and_ignored(client, task_queue):
         "type": "customer.tax_id.created",
     }
 
-    assert deliver(client, event).status_code == 200
+    assert post_event(client, event).status_code == 200
 
     [job] = task_queue.jobs
     assert task_app.tasks[job["task_name"]].func(**job["args"]) == "ignored"
@@ -405,7 +405,7 @@ def test_a_recorded_event_moves_its_row(client, task_queue, case):
     row, values = case.setup()
     event = stripe_event(case.file, **values)
 
-    assert deliver(client, event).status_code == 200
+    assert post_event(client, event).status_code == 200
     task_queue.run_here()
 
     case.check(_refresh(row))
@@ -418,14 +418,14 @@ def test_a_recorded_event_moves_its_row(client, task_queue, case):
 def test_a_late_or_repeated_event_changes_nothing(client, task_queue):
     payment = PaymentFactory()
     values = values_for(payment)
-    deliver(client, stripe_event("payment_intent_succeeded", **values))
+    post_event(client, stripe_event("payment_intent_succeeded", **values))
     task_queue.run_here()
     sent = len(mail.outbox)
 
     # The same news again under a new event id, then an expiry that lost the race.
-    deliver(client, stripe_event("payment_intent_succeeded", **values))
-    deliver(client, stripe_event("checkout_session_expired", **values))
-    deliver(client, stripe_event("payment_intent_payment_failed", **values))
+    post_event(client, stripe_event("payment_intent_succeeded", **values))
+    post_event(client, stripe_event("checkout_session_expired", **values))
+    post_event(client, stripe_event("payment_intent_payment_failed", **values))
     task_queue.run_here()
 
     _check_succeeded(_refresh(payment))
@@ -437,7 +437,7 @@ def test_an_older_subscription_event_arriving_late_is_ignored(client, task_queue
     subscription, values = _member(stripe_updated=int(time.time()))
 
     late = stripe_event("customer_subscription_deleted", **values, now=int(time.time()) - 60)
-    deliver(client, late)
+    post_event(client, late)
     task_queue.run_here()
 
     subscription.refresh_from_db()
@@ -452,7 +452,7 @@ def test_a_payment_after_the_last_seat_went_is_refunded_through_stripe(
     lapsed = InvitationFactory(event=event, status=Invitation.Status.EXPIRED)
     payment = PaymentFactory(invitation=lapsed)
 
-    deliver(client, stripe_event("checkout_session_completed_payment", **values_for(payment)))
+    post_event(client, stripe_event("checkout_session_completed_payment", **values_for(payment)))
     task_queue.run_here()
 
     refund = stripe_api.only("POST /v1/refunds")
