@@ -1,3 +1,4 @@
+import uuid
 from decimal import Decimal
 
 from django import forms
@@ -9,6 +10,7 @@ from profiles.models import City, HostProfile, Interest, SocialProfile
 
 MAX_PARTICIPANTS = 50  # small groups
 MAX_FEE = Decimal("500.00")
+MAX_REFUND_CUTOFF = 24 * 30  # hours: a month
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
@@ -31,6 +33,8 @@ class EventForm(forms.ModelForm):
     image = images.ImageUploadField(
         label="Image", required=False, help_text="JPEG, PNG or WebP, up to 8 MB."
     )
+    # One token per create form shown: submitting it twice makes one event (services.create_event).
+    form_token = forms.UUIDField(required=False, widget=forms.HiddenInput)
     tags = forms.ModelMultipleChoiceField(
         Interest.objects.all(),
         widget=forms.CheckboxSelectMultiple,
@@ -55,6 +59,7 @@ class EventForm(forms.ModelForm):
             "is_business",
             "rsvp_deadline",
             "decision_deadline",
+            "refund_cutoff_hours",
         ]
         labels = {
             "starts_at": "Starts",
@@ -65,6 +70,7 @@ class EventForm(forms.ModelForm):
             "is_private": "Private: only the people I invite can take a seat",
             "is_business": "Business event",
             "rsvp_deadline": "RSVP deadline",
+            "refund_cutoff_hours": "Refund cut-off, in hours before the start",
         }
         help_texts = {
             "time_frame": "In words, e.g. “Friday evening, about three hours”.",
@@ -90,6 +96,12 @@ class EventForm(forms.ModelForm):
         for name in ("min_participants", "max_participants"):
             self.fields[name].widget.attrs.update(min=1, max=MAX_PARTICIPANTS)
             self.fields[name].validators.append(_between(1, MAX_PARTICIPANTS))
+        cutoff = self.fields["refund_cutoff_hours"]
+        cutoff.required = False  # empty: the default, 48 hours
+        cutoff.widget.attrs.update(min=0, max=MAX_REFUND_CUTOFF)
+        cutoff.validators.append(_between(0, MAX_REFUND_CUTOFF))
+        if not self.instance.pk and not self.is_bound:
+            self.fields["form_token"].initial = uuid.uuid4()
         if self.instance.pk:
             self.fields["fee"].initial = Decimal(self.instance.fee_cents) / 100
             self.fields["tags"].initial = self.instance.tags.all()
@@ -119,6 +131,10 @@ class EventForm(forms.ModelForm):
         data = self.cleaned_data
         fields = {name: data[name] for name in self.Meta.fields}
         fields["fee_cents"] = int(data["fee"] * 100)
+        if fields["refund_cutoff_hours"] is None:
+            fields["refund_cutoff_hours"] = Event.DEFAULT_REFUND_CUTOFF_HOURS
+        if not self.instance.pk and data.get("form_token"):
+            fields["creation_token"] = data["form_token"]
         return {**fields, "tags": data["tags"], "image": data["image"]}
 
 
@@ -137,6 +153,16 @@ class CancelForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Your guests receive this in the cancellation email.",
         error_messages={"required": "Tell your guests why the event is cancelled."},
+    )
+
+
+class RemoveGuestForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you removing this guest?",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Your guest receives this by email.",
+        error_messages={"required": "Tell your guest why their seat is cancelled."},
     )
 
 

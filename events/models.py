@@ -1,10 +1,12 @@
 """Events, their invitations and seats, the "interested" bookmark, and what happens after them:
 attendance and ratings. Every write goes through events/services.py."""
 
+import datetime
 import uuid
 
 from django.db import models
 from django.db.models import Avg, Count, Exists, Func, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -75,6 +77,12 @@ def _count(queryset) -> Subquery:
     return Subquery(counted, output_field=IntegerField())
 
 
+def _sum(queryset, field: str) -> Subquery:
+    """A correlated SUM subquery, 0 when there is no row."""
+    total = queryset.order_by().annotate(n=Func(field, function="SUM")).values("n")
+    return Coalesce(Subquery(total, output_field=IntegerField()), 0)
+
+
 class Event(models.Model):
     class Status(models.TextChoices):
         PLANNED = "planned", "Planned"
@@ -83,6 +91,7 @@ class Event(models.Model):
         CANCELLED = "cancelled", "Cancelled"
 
     OPEN_STATUSES = (Status.PLANNED, Status.CONFIRMED)
+    DEFAULT_REFUND_CUTOFF_HOURS = 48
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     host = models.ForeignKey(HostProfile, on_delete=models.PROTECT, related_name="events")
@@ -106,6 +115,15 @@ class Event(models.Model):
     # Invitations expire at the RSVP deadline; the quorum is judged at the decision deadline.
     rsvp_deadline = models.DateTimeField(null=True, blank=True)
     decision_deadline = models.DateTimeField(null=True, blank=True)
+    # A guest who gives back their seat is refunded in full up to this many hours before the
+    # start, and not at all after (a late cancellation, never a no-show).
+    refund_cutoff_hours = models.PositiveSmallIntegerField(
+        default=DEFAULT_REFUND_CUTOFF_HOURS,
+        help_text="Guests who cancel up to this many hours before the start get their booking "
+        "fee back in full; after that, they get nothing back.",
+    )
+    # The create form's one-time token: a double submit makes one event, not two.
+    creation_token = models.UUIDField(null=True, blank=True, editable=False)
     # Storage names of the image's variants (profiles/images.py); empty without an image.
     image_large = models.CharField(max_length=255, blank=True)
     image_medium = models.CharField(max_length=255, blank=True)
@@ -140,6 +158,11 @@ class Event(models.Model):
                 condition=Q(decision_deadline__isnull=True)
                 | Q(decision_deadline__lte=models.F("starts_at")),
                 name="event_decision_before_start",
+            ),
+            models.UniqueConstraint(
+                fields=["host", "creation_token"],
+                condition=Q(creation_token__isnull=False),
+                name="event_created_once",
             ),
         ]
         indexes = [
@@ -179,6 +202,11 @@ class Event(models.Model):
         return self.decision_deadline or self.starts_at
 
     @property
+    def refund_deadline(self):
+        """Until when a guest who gives back their seat gets the booking fee back."""
+        return self.starts_at - datetime.timedelta(hours=self.refund_cutoff_hours)
+
+    @property
     def fee_display(self) -> str:
         return format_money(self.fee_cents, self.currency)
 
@@ -214,6 +242,30 @@ class InvitationQuerySet(models.QuerySet):
         """Invitations that take a seat: confirmed, or held while the guest pays."""
         return self.filter(status__in=Invitation.SEAT_STATUSES)
 
+    def for_my_events(self, profile: SocialProfile):
+        """One person's "my events": every seat they have or had (confirmed, given back or
+        removed), with the event's start as `starts` (the page's keyset) and what was refunded
+        for the seat as `refunded_cents`. Events of hosts blocked either way are left out."""
+        from django.apps import apps
+
+        payment = apps.get_model("payments", "Payment")
+        refunded = payment.objects.filter(
+            invitation=OuterRef("pk"), status__in=("refunded", "released")
+        )
+        host_user = OuterRef("event__host__user")
+        return (
+            self.filter(
+                profile=profile, status__in=(Invitation.Status.CONFIRMED, *Invitation.GIVEN_BACK)
+            )
+            .exclude(Exists(Block.objects.filter(blocker=profile, blocked__user=host_user)))
+            .exclude(Exists(Block.objects.filter(blocker__user=host_user, blocked=profile)))
+            .select_related("event__city", "event__host")
+            .annotate(
+                starts=models.F("event__starts_at"),
+                refunded_cents=_sum(refunded, "amount_cents"),
+            )
+        )
+
 
 class Invitation(models.Model):
     """An invitation to one event for one person, and the seat it may hold."""
@@ -228,9 +280,13 @@ class Invitation(models.Model):
         WAITLISTED = "waitlisted", "On the waitlist"
         OFFERED = "offered", "Seat offered from the waitlist"
         WITHDRAWN = "withdrawn", "Withdrawn by the host"
+        CANCELLED = "cancelled", "Seat given back"
+        REMOVED = "removed", "Removed by the host"
 
     # Statuses that take a seat: confirmed, held while paying, offered to the waitlist's first.
     SEAT_STATUSES = (Status.HELD, Status.CONFIRMED, Status.OFFERED)
+    # A confirmed seat that was given back, by the guest or by the host.
+    GIVEN_BACK = (Status.CANCELLED, Status.REMOVED)
     # Statuses the guest may still accept.
     ANSWERABLE = (Status.SENT, Status.OFFERED, Status.PAYMENT_FAILED)
     # Statuses the guest may decline, and the host may withdraw.
@@ -253,6 +309,11 @@ class Invitation(models.Model):
     hold_expires_at = models.DateTimeField(null=True, blank=True)
     waitlisted_at = models.DateTimeField(null=True, blank=True)  # the waitlist's order
     responded_at = models.DateTimeField(null=True, blank=True)
+    # A confirmed seat given back: when, whether after the refund cut-off (a late cancellation,
+    # counted apart from no-shows), and the host's reason when the host removed the guest.
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_late = models.BooleanField(default=False)
+    removal_reason = models.TextField(max_length=1000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -272,6 +333,10 @@ class Invitation(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="waitlisted") | Q(waitlisted_at__isnull=False),
                 name="invitation_waitlist_has_place",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["cancelled", "removed"]) | Q(cancelled_at__isnull=False),
+                name="invitation_given_back_has_time",
             ),
         ]
         indexes = [
@@ -306,6 +371,10 @@ class Invitation(models.Model):
     @property
     def is_outstanding(self) -> bool:
         return self.status in self.OUTSTANDING
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == self.Status.CONFIRMED
 
 
 class Interested(models.Model):

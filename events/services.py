@@ -10,6 +10,12 @@ Status machine: planned -> confirmed when confirmed seats reach the minimum; con
 completed after the end; planned/confirmed -> cancelled by the host, or by `cancel_unmet_quorum`
 at the decision deadline. The periodic sweeps run in the task worker (events/tasks.py).
 
+Giving a seat back: a confirmed guest may cancel (`cancel_seat`) until the event starts, with the
+booking fee refunded in full up to the event's refund cut-off (`Event.refund_deadline`) and not at
+all after it (a late cancellation, recorded on the invitation); the host may remove a confirmed
+guest with a reason (`remove_guest`), always with a full refund. Either way the seat is offered to
+the waitlist at once, and the refund goes through the payments app's task after commit.
+
 Paid events hand off to the payments app: accepting holds the seat (`held`), the payments app
 runs the checkout and then calls `confirm_paid_seat`, `fail_paid_seat` or `release_held_seat`.
 Back the other way, through the task queue after commit: a paid event's Stripe price is published
@@ -21,7 +27,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -35,6 +41,8 @@ OFFER_FOR = datetime.timedelta(hours=24)  # a waitlist offer, if the event is no
 # Changing these after invitations are out tells the guests.
 NOTIFY_FIELDS = ("starts_at", "ends_at", "city", "location")
 QUORUM_REASON = "Not enough guests confirmed by the decision deadline."
+CANCELLED_REASON = "The guest gave back their seat before the refund cut-off."
+REMOVED_REASON = "The host removed the guest."
 
 
 class EventError(Exception):
@@ -84,8 +92,12 @@ def _guests(event: Event):
 
 
 def create_event(host: HostProfile, *, tags=(), image=None, **fields) -> Event:
-    """A new planned event. `image` is a checked upload (images.open_upload) or None."""
+    """A new planned event. `image` is a checked upload (images.open_upload) or None. A form
+    submitted twice carries the same `creation_token`: the second submit returns the first
+    event (a unique constraint decides between simultaneous ones)."""
     event = Event(host=host, **fields)
+    if event.creation_token and (earlier := _created_with(host, event.creation_token)):
+        return earlier
     stored = _store_image(image)
     if stored:
         event.image_large, event.image_medium, event.image_thumb = stored
@@ -94,11 +106,19 @@ def create_event(host: HostProfile, *, tags=(), image=None, **fields) -> Event:
             event.save()
             event.tags.set(tags)
             _money_task("publish_event_price", event)
+    except IntegrityError:
+        images.delete_variants(stored)
+        if event.creation_token and (earlier := _created_with(host, event.creation_token)):
+            return earlier
+        raise
     except BaseException:
-        if stored:
-            images.delete_variants(stored)
+        images.delete_variants(stored)
         raise
     return event
+
+
+def _created_with(host: HostProfile, token) -> Event | None:
+    return Event.objects.filter(host=host, creation_token=token).first()
 
 
 def _money_task(name: str, event: Event) -> None:
@@ -109,6 +129,15 @@ def _money_task(name: str, event: Event) -> None:
     from payments import tasks
 
     getattr(tasks, name).defer(event_id=str(event.pk))
+
+
+def _refund_seat(event: Event, invitation: Invitation, reason: str) -> None:
+    """Defer the refund of what was paid for this seat, in this transaction."""
+    if event.is_free:
+        return
+    from payments import tasks
+
+    tasks.refund_seat.defer(invitation_id=str(invitation.pk), reason=reason)
 
 
 def update_event(event: Event, *, by: HostProfile, tags=None, image=None, **fields) -> Event:
@@ -219,7 +248,7 @@ def invite(event: Event, profile: SocialProfile, *, by: HostProfile) -> Invitati
     if answer_by(event) <= now:
         raise EventError("The RSVP deadline has passed.")
     invitation = event.invitations.select_for_update().filter(profile=profile).first()
-    again = (Invitation.Status.WITHDRAWN, Invitation.Status.EXPIRED)
+    again = (Invitation.Status.WITHDRAWN, Invitation.Status.EXPIRED, *Invitation.GIVEN_BACK)
     if invitation is not None and invitation.status not in again:
         raise EventError(f"{profile.display_name} is already invited.")
     if invitation is None:
@@ -227,6 +256,7 @@ def invite(event: Event, profile: SocialProfile, *, by: HostProfile) -> Invitati
     invitation.status = Invitation.Status.SENT
     invitation.expires_at = answer_by(event)
     invitation.hold_expires_at = invitation.waitlisted_at = invitation.responded_at = None
+    invitation.cancelled_at, invitation.cancelled_late, invitation.removal_reason = None, False, ""
     invitation.save()
     emails.send(
         "events/emails/invited",
@@ -250,7 +280,35 @@ def withdraw_invitation(invitation: Invitation, *, by: HostProfile) -> Invitatio
     return invitation
 
 
-# Guests: answering -----------------------------------------------------------------------------
+@transaction.atomic
+def remove_guest(invitation: Invitation, *, by: HostProfile, reason: str) -> Invitation:
+    """The host takes a confirmed guest off the list, with a reason the guest is told. The
+    booking fee is always refunded in full, and the seat is offered to the waitlist."""
+    event, invitation = _lock_invitation(invitation)
+    _refuse_unless_host(event, by)
+    if invitation.status in Invitation.GIVEN_BACK:
+        raise EventError(f"{invitation.profile.display_name} no longer has a seat.")
+    if not invitation.is_confirmed:
+        raise EventError("Only a confirmed guest can be removed: withdraw the invitation instead.")
+    if not event.is_open:
+        raise EventError("This event is already cancelled or over.")
+    _refuse_unless_before_start(event)
+    reason = reason.strip()
+    if not reason:
+        raise EventError("Say why: your guest is told.")
+    now = timezone.now()
+    _set(invitation, Invitation.Status.REMOVED, cancelled_at=now, removal_reason=reason)
+    _refund_seat(event, invitation, REMOVED_REASON)
+    emails.send(
+        "events/emails/guest_removed",
+        to=invitation.profile.user,
+        context={"event": event, "invitation": invitation},
+    )
+    _offer_free_seats(event)
+    return invitation
+
+
+# Guests: answering and giving a seat back ------------------------------------------------------
 
 
 @transaction.atomic
@@ -292,6 +350,39 @@ def decline_invitation(invitation: Invitation, *, by: SocialProfile) -> Invitati
     return invitation
 
 
+def refunds_on_cancel(event: Event, now: datetime.datetime | None = None) -> bool:
+    """Whether a guest who gives back their seat now gets the booking fee back."""
+    return (now or timezone.now()) <= event.refund_deadline
+
+
+@transaction.atomic
+def cancel_seat(invitation: Invitation, *, by: SocialProfile) -> Invitation:
+    """A confirmed guest gives back their seat, until the event starts. Up to the refund
+    cut-off the booking fee is refunded in full; after it nothing is, and the cancellation is
+    recorded as late. The seat is offered to the waitlist at once."""
+    event, invitation = _lock_invitation(invitation)
+    _refuse_unless_guest(invitation, by)
+    if invitation.status in Invitation.GIVEN_BACK:
+        raise EventError("You no longer have a seat at this event.")
+    if not invitation.is_confirmed:
+        raise EventError("You have no confirmed seat to give back.")
+    if event.status == Event.Status.CANCELLED:
+        raise EventError("This event is cancelled: what you paid is refunded.")
+    _refuse_unless_before_start(event)
+    now = timezone.now()
+    refunded = refunds_on_cancel(event, now)
+    _set(invitation, Invitation.Status.CANCELLED, cancelled_at=now, cancelled_late=not refunded)
+    if refunded:
+        _refund_seat(event, invitation, CANCELLED_REASON)
+    emails.send(
+        "events/emails/seat_cancelled",
+        to=invitation.profile.user,
+        context={"event": event, "invitation": invitation, "refunded": refunded},
+    )
+    _offer_free_seats(event)
+    return invitation
+
+
 @transaction.atomic
 def join_waitlist(invitation: Invitation, *, by: SocialProfile) -> Invitation:
     """Queue for a seat on a full event; the first in line is offered the next free seat."""
@@ -326,10 +417,17 @@ def ask_for_seat(event: Event, *, by: SocialProfile) -> Invitation:
         invitation = Invitation(event=event, profile=by, asked=True)
     elif invitation.status == Invitation.Status.WITHDRAWN:
         raise EventError("The host withdrew your invitation to this event.")
-    elif invitation.status not in (Invitation.Status.DECLINED, Invitation.Status.EXPIRED):
+    elif invitation.status == Invitation.Status.REMOVED:
+        raise EventError("The host removed you from this event.")
+    elif invitation.status not in (
+        Invitation.Status.DECLINED,
+        Invitation.Status.EXPIRED,
+        Invitation.Status.CANCELLED,
+    ):
         raise EventError("You already have an invitation to this event.")
     invitation.expires_at = answer_by(event)
-    invitation.hold_expires_at = None
+    invitation.hold_expires_at = invitation.cancelled_at = None
+    invitation.cancelled_late = False
     if _is_full(event):
         invitation.status = Invitation.Status.WAITLISTED
         invitation.waitlisted_at = invitation.responded_at = now
@@ -353,6 +451,10 @@ def _refuse_if_expired(invitation: Invitation, now) -> None:
 def _refuse_unless_taking_guests(event: Event) -> None:
     if not event.is_open:
         raise EventError("This event is no longer taking guests.")
+    _refuse_unless_before_start(event)
+
+
+def _refuse_unless_before_start(event: Event) -> None:
     if event.starts_at <= timezone.now():
         raise EventError("This event has already started.")
 

@@ -16,6 +16,11 @@ urlpatterns = [
         views.withdraw,
         name="withdraw",
     ),
+    path(
+        "events/<uuid:event_id>/guests/<uuid:invitation_id>/remove/",
+        views.remove_guest,
+        name="remove-guest",
+    ),
     path("events/<uuid:event_id>/ask/", views.ask, name="ask"),
     path("events/<uuid:event_id>/interested/", views.interested, {"mark": True}, name="interested"),
     path(
@@ -44,5 +49,7 @@ urlpatterns = [
         {"answer": "waitlist"},
         name="waitlist",
     ),
+    path("me/invitations/<uuid:invitation_id>/cancel/", views.cancel_seat, name="cancel-seat"),
+    path("me/events/", views.my_events, name="my-events"),
     path("me/hosting/", views.hosting, name="hosting"),
 ]

@@ -11,7 +11,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from events import access, services
-from events.forms import CancelForm, DiscoverForm, EventForm, InviteForm, InviteToEventForm
+from events.forms import (
+    CancelForm,
+    DiscoverForm,
+    EventForm,
+    InviteForm,
+    InviteToEventForm,
+    RemoveGuestForm,
+)
 from events.models import Event, Interested, Invitation
 from events.services import EventError
 from momento import ratelimit
@@ -344,3 +351,74 @@ def hosting(request):
         "events/hosting.html",
         {"host": host, "upcoming": list(upcoming[:100]), "page": past},
     )
+
+
+# Giving a seat back ----------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cancel_seat(request, invitation_id):
+    """A confirmed guest gives back their seat, after a page that says what it costs them."""
+    invitation = access.invitation_for_guest(request.user, invitation_id)
+    event = invitation.event
+    if request.method == "POST":
+        try:
+            services.cancel_seat(invitation, by=profile_access.own_profile(request.user))
+        except EventError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"You gave back your seat at {event.title}.")
+        return redirect_back(request, reverse("events:my-events"))
+    return render(
+        request,
+        "events/seat_cancel.html",
+        {
+            "event": event,
+            "invitation": invitation,
+            "refunds": services.refunds_on_cancel(event),
+            "paid": Payment.objects.filter(invitation=invitation).totals()["held"],
+            "next": request.GET.get("next", ""),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def remove_guest(request, event_id, invitation_id):
+    """The host takes a confirmed guest off the list, with a reason; the fee goes back."""
+    event = access.event_for_host(request.user, event_id)
+    invitation = access.invitation_for_host(event, invitation_id)
+    form = RemoveGuestForm(request.POST or None)
+    if form.is_valid():
+        try:
+            services.remove_guest(invitation, by=event.host, reason=form.cleaned_data["reason"])
+        except EventError as error:
+            messages.error(request, error.message)
+        else:
+            name = invitation.profile.display_name
+            messages.success(request, f"{name} is removed and told why.")
+        return redirect("events:guests", event_id=event.pk)
+    paid = Payment.objects.filter(invitation=invitation).totals()["held"]
+    return render(
+        request,
+        "events/guest_remove.html",
+        {"event": event, "invitation": invitation, "form": form, "paid": paid},
+    )
+
+
+# My events -------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def my_events(request):
+    """Events where I have or had a confirmed seat: upcoming first, then the past ones."""
+    me = profile_access.own_profile(request.user)
+    mine = Invitation.objects.for_my_events(me)
+    now = timezone.now()
+    past = paginate(
+        mine.filter(starts__lte=now), order=("-starts", "-pk"), cursor=request.GET.get("after")
+    )
+    context = {"upcoming": list(mine.filter(starts__gt=now).order_by("starts", "pk")[:100])}
+    return render(request, "events/my_events.html", {**context, "page": past})

@@ -24,17 +24,21 @@ def _unique_when_set(field: str, name: str) -> models.UniqueConstraint:
 
 class PaymentQuerySet(models.QuerySet):
     def totals(self) -> dict[str, int]:
-        """What a host sees per event: authorised, captured and refunded, in cents."""
+        """Authorised, captured, refunded and held now (authorised or captured, not refunded),
+        in cents: what a host sees per event, and what a refund of a seat gives back."""
         status = Payment.Status
 
         def total(*statuses):
             return Sum("amount_cents", filter=Q(status__in=statuses), default=0)
 
-        return self.aggregate(
+        totals = self.aggregate(
             authorized=total(status.AUTHORIZED),
             captured=total(status.CAPTURED, status.REFUNDED),
             refunded=total(status.REFUNDED),
         )
+        # What is taken or promised now, and would go back in a refund.
+        totals["held"] = totals["authorized"] + totals["captured"] - totals["refunded"]
+        return totals
 
 
 class Payment(models.Model):

@@ -269,6 +269,15 @@ def refund(payment: Payment, *, reason: str) -> Payment:
         return advance(payment, Payment.Status.REFUNDED, stripe_refund_id=refund_id)
 
 
+def refund_seat(invitation: Invitation, *, reason: str) -> int:
+    """A seat given back in time, or taken back by the host: whatever was paid for it is
+    returned (events.services.cancel_seat, remove_guest). Returns how many payments moved."""
+    payments = list(invitation.payments.filter(status__in=Payment.PAID))
+    for payment in payments:
+        refund(payment, reason=reason)
+    return len(payments)
+
+
 def capture_event_payments(event: Event) -> int:
     """A confirmed event's authorised payments are charged. Returns how many."""
     event.refresh_from_db(fields=["status"])

@@ -5,7 +5,7 @@ idempotency key makes a retried call harmless."""
 from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
 
-from events.models import Event
+from events.models import Event, Invitation
 from payments import services, webhooks
 from payments.models import Payment
 
@@ -37,6 +37,11 @@ def settle_cancelled_event(event_id: str) -> int:
 @app.task(queue="payments", retry=RETRY)
 def refund_payment(payment_id: str, reason: str) -> str:
     return services.refund(Payment.objects.get(pk=payment_id), reason=reason).status
+
+
+@app.task(queue="payments", retry=RETRY)
+def refund_seat(invitation_id: str, reason: str) -> int:
+    return services.refund_seat(Invitation.objects.get(pk=invitation_id), reason=reason)
 
 
 @app.periodic(cron="*/10 * * * *")

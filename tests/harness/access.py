@@ -142,6 +142,7 @@ RULES: dict[str, Rule] = {
     # management pages only for its host. Answering and acting on events is POST.
     "events:discover": SIGNED_IN,
     "events:my-invitations": SIGNED_IN,
+    "events:my-events": SIGNED_IN,
     "events:hosting": SIGNED_IN,
     "events:create": Rule(FOUND, FOUND, roles={"host": OK}),  # others: become a host first
     "events:detail": Rule(FOUND, NOT_FOUND, roles=INVITED, url=lambda w: _event("detail", w)),
@@ -154,6 +155,21 @@ RULES: dict[str, Rule] = {
         url=lambda w: reverse(
             "events:withdraw", args=[w.objects["event"].pk, w.objects["invitation"].pk]
         ),
+    ),
+    # Giving a seat back: the guest's own confirmation page; removing a guest: the host's.
+    "events:remove-guest": Rule(
+        FOUND,
+        NOT_FOUND,
+        roles={"host": OK},
+        url=lambda w: reverse(
+            "events:remove-guest", args=[w.objects["event"].pk, w.objects["guest_invitation"].pk]
+        ),
+    ),
+    "events:cancel-seat": Rule(
+        FOUND,
+        NOT_FOUND,
+        roles={"guest": OK},
+        url=lambda w: reverse("events:cancel-seat", args=[w.objects["guest_invitation"].pk]),
     ),
     "events:ask": Rule(FOUND, NOT_ALLOWED, url=lambda w: _event("ask", w)),
     "events:interested": Rule(FOUND, NOT_ALLOWED, url=lambda w: _event("interested", w)),

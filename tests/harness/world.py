@@ -122,7 +122,7 @@ def _event_objects(world: World, host_profile, city) -> None:
         host=host_profile, city=city, title="Supper at the host's", location=PRIVATE_ADDRESS
     )
     guest = services.invite(event, profiles["guest"], by=host_profile)
-    services.accept_invitation(guest, by=profiles["guest"])
+    world.objects["guest_invitation"] = services.accept_invitation(guest, by=profiles["guest"])
     world.objects["invitation"] = services.invite(event, profiles["invitee"], by=host_profile)
     services.mark_interested(event, by=profiles["guest"])
     world.objects["event"] = event

@@ -109,7 +109,12 @@ def test_a_quorum_event_authorises_until_its_minimum_then_captures_every_payment
     first.refresh_from_db()
     assert event.status == Event.Status.CONFIRMED
     assert (first.status, second.status) == (Status.CAPTURED, Status.CAPTURED)
-    assert Payment.objects.totals() == {"authorized": 0, "captured": 3000, "refunded": 0}
+    assert Payment.objects.totals() == {
+        "authorized": 0,
+        "captured": 3000,
+        "refunded": 0,
+        "held": 3000,
+    }
 
 
 def test_an_unmet_quorum_releases_the_authorisations_and_tells_the_guest(task_queue):

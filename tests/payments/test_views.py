@@ -190,7 +190,12 @@ def test_the_host_sees_what_was_charged_authorised_and_refunded(client):
     client.force_login(event.host.user)
     page = client.get(reverse("events:guests", args=[event.pk]))
     assert "Booking fees" in page.text
-    assert page.context["money"] == {"authorized": 1000, "captured": 2000, "refunded": 1000}
+    assert page.context["money"] == {
+        "authorized": 1000,
+        "captured": 2000,
+        "refunded": 1000,
+        "held": 2000,
+    }
 
 
 def test_a_declined_card_can_be_tried_again_on_the_same_test_checkout(
