@@ -94,9 +94,48 @@ class SubscriptionPaymentAdmin(ReadOnlyAdmin):
     search_fields = ["user__email", "stripe_invoice_id", "stripe_payment_intent_id"]
 
 
+class ProcessingFilter(admin.SimpleListFilter):
+    """Where an event stands: the failing ones are what staff come here for."""
+
+    title = "processing"
+    parameter_name = "processing"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("processed", "Processed"),
+            ("waiting", "Waiting"),
+            ("failing", "Failing"),
+            ("given_up", "Given up by the sweep"),
+        ]
+
+    def queryset(self, request, queryset):
+        unprocessed = queryset.filter(processed_at__isnull=True)
+        limit = WebhookEvent.SWEEP_GIVES_UP_AFTER
+        return {
+            "processed": queryset.filter(processed_at__isnull=False),
+            "waiting": unprocessed.filter(failed_attempts=0),
+            "failing": unprocessed.filter(failed_attempts__gt=0, failed_attempts__lt=limit),
+            "given_up": unprocessed.filter(failed_attempts__gte=limit),
+        }.get(self.value(), queryset)
+
+
 @admin.register(WebhookEvent)
 class WebhookEventAdmin(ReadOnlyAdmin):
-    list_display = ["received_at", "type", "stripe_event_id", "processed_at"]
-    list_filter = ["type", ("processed_at", admin.EmptyFieldListFilter)]
+    list_display = [
+        "received_at",
+        "type",
+        "stripe_event_id",
+        "processed_at",
+        "failed_attempts",
+        "failed_at",
+        "error",
+    ]
+    list_filter = [ProcessingFilter, "type", ("processed_at", admin.EmptyFieldListFilter)]
     search_fields = ["stripe_event_id"]
     date_hierarchy = "received_at"
+
+    @admin.display(description="Last error")
+    def error(self, row):
+        # The exception's last line; the whole traceback is on the event's page.
+        lines = row.last_error.strip().splitlines()
+        return lines[-1][:200] if lines else ""

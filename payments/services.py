@@ -23,6 +23,7 @@ Stripe is never called under a row lock: rows are written first, the call follow
 from __future__ import annotations
 
 import datetime
+import uuid
 from contextlib import contextmanager
 
 from django.conf import settings
@@ -346,8 +347,11 @@ def _timestamp(value) -> datetime.datetime | None:
 
 def _user_for(metadata: dict, customer: str | None):
     User = get_user_model()
-    if user_id := (metadata or {}).get("user_id"):
-        return User.objects.filter(pk=user_id).first()
+    if user_id := (metadata if isinstance(metadata, dict) else {}).get("user_id"):
+        try:
+            return User.objects.filter(pk=uuid.UUID(str(user_id))).first()
+        except ValueError:
+            return None  # not one of our users
     if customer:
         return User.objects.filter(payment_customer_id=customer).first()
     return None
