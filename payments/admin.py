@@ -1,8 +1,11 @@
 """The console's view of money: read-only rows (Stripe and the webhooks write them), searchable
-and filterable, and a refund action that goes through the service."""
+and filterable, and a refund action that asks first, then goes through the service."""
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
 
+from events.models import format_money
 from payments import services
 from payments.models import Payment, Subscription, SubscriptionPayment, WebhookEvent
 from payments.services import PaymentError
@@ -43,8 +46,13 @@ class PaymentAdmin(ReadOnlyAdmin):
         return payment.amount_display
 
     # Money moves only for staff who may change payments, not those who may only view them.
+    # Like Django's delete action, it first shows what would be refunded; the confirmation
+    # posts back with post=yes, and only then is the money moved.
     @admin.action(description="Refund the selected payments", permissions=["change"])
     def refund(self, request, queryset):
+        queryset = queryset.select_related("user", "event")
+        if request.POST.get("post") != "yes":
+            return self._confirm_refund(request, list(queryset))
         refunded = 0
         for payment in queryset:
             try:
@@ -55,6 +63,23 @@ class PaymentAdmin(ReadOnlyAdmin):
                 refunded += 1
         if refunded:
             self.message_user(request, f"{refunded} refunded.", messages.SUCCESS)
+
+    def _confirm_refund(self, request, payments: list[Payment]) -> TemplateResponse:
+        refundable = [payment for payment in payments if payment.status in Payment.PAID]
+        totals: dict[str, int] = {}
+        for payment in refundable:
+            totals[payment.currency] = totals.get(payment.currency, 0) + payment.amount_cents
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Refund these payments?",
+            "opts": self.opts,
+            "media": self.media,
+            "payments": payments,
+            "refundable": refundable,
+            "totals": [format_money(cents, currency) for currency, cents in totals.items()],
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/payments/payment/refund_confirmation.html", context)
 
     def has_change_permission(self, request, obj=None):
         # Viewing only; the refund action needs the change permission to be offered.
