@@ -206,13 +206,21 @@ class SubscriptionPayment(models.Model):
 
 
 class WebhookEvent(models.Model):
-    """Each Stripe event, recorded once by its id; the worker processes it once."""
+    """Each Stripe event, recorded once by its id; the worker processes it once. A handler that
+    raises leaves the row unprocessed with its error, for staff to see in the console."""
+
+    # The sweep of missed events stops retrying a row after this many failed attempts; the
+    # row stays unprocessed, and listed as given up in the console.
+    SWEEP_GIVES_UP_AFTER = 10
 
     stripe_event_id = models.CharField(max_length=255, unique=True)
     type = models.CharField(max_length=100)
     payload = models.JSONField()
     received_at = models.DateTimeField(default=timezone.now)
     processed_at = models.DateTimeField(null=True, blank=True)
+    failed_attempts = models.PositiveIntegerField(default=0)
+    failed_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-received_at"]
@@ -226,6 +234,10 @@ class WebhookEvent(models.Model):
 
     def __str__(self):
         return f"{self.type} {self.stripe_event_id}"
+
+    @property
+    def given_up(self) -> bool:
+        return self.processed_at is None and self.failed_attempts >= self.SWEEP_GIVES_UP_AFTER
 
 
 def is_premium(user) -> bool:

@@ -23,6 +23,7 @@ Stripe is never called under a row lock: rows are written first, the call follow
 from __future__ import annotations
 
 import datetime
+import uuid
 from contextlib import contextmanager
 
 from django.conf import settings
@@ -184,6 +185,11 @@ def _after_move(payment: Payment, before: str) -> None:
     elif status == Payment.Status.ABANDONED and _is_latest(payment):
         events.release_held_seat(payment.invitation)
     elif status in (Payment.Status.REFUNDED, Payment.Status.RELEASED):
+        if before not in Payment.PAID:
+            # The refund's event came before the payment's own (Stripe does not promise an
+            # order): the money was taken before it went back, so the seat is paid first, as
+            # in-order delivery would have done; the success events then change nothing.
+            _seat_paid(payment)
         emails.send("payments/emails/refunded", to=payment.user, context={"payment": payment})
 
 
@@ -202,14 +208,14 @@ def _seat_paid(payment: Payment) -> None:
         payment.seat_lost = not cancelled
         payment.refund_reason = EVENT_CANCELLED if cancelled else SEAT_LOST
         payment.save(update_fields=["seat_lost", "refund_reason", "updated_at"])
-        _defer("refund_payment", payment_id=str(payment.pk), reason=payment.refund_reason)
+        _give_back(payment)
         return
     # Under the event's lock now: a second Checkout for the same seat (a declined one stays
     # open at Stripe after the guest accepted again) that is paid too is given back.
     if invitation.payments.filter(status__in=Payment.PAID).exclude(pk=payment.pk).exists():
         payment.refund_reason = ALREADY_PAID
         payment.save(update_fields=["refund_reason", "updated_at"])
-        _defer("refund_payment", payment_id=str(payment.pk), reason=ALREADY_PAID)
+        _give_back(payment)
         return
     event = invitation.event
     emails.send(
@@ -217,6 +223,13 @@ def _seat_paid(payment: Payment) -> None:
     )
     if payment.status == Payment.Status.AUTHORIZED and event.status == Event.Status.CONFIRMED:
         _defer("capture_event_payments", event_id=str(event.pk))
+
+
+def _give_back(payment: Payment) -> None:
+    """Refund a payment the seat cannot keep, unless its money has already gone back (its
+    refund arrived first): Stripe is asked to refund a payment once."""
+    if payment.status in Payment.PAID:
+        _defer("refund_payment", payment_id=str(payment.pk), reason=payment.refund_reason)
 
 
 def _defer(task: str, **kwargs) -> None:
@@ -355,8 +368,11 @@ def _timestamp(value) -> datetime.datetime | None:
 
 def _user_for(metadata: dict, customer: str | None):
     User = get_user_model()
-    if user_id := (metadata or {}).get("user_id"):
-        return User.objects.filter(pk=user_id).first()
+    if user_id := (metadata if isinstance(metadata, dict) else {}).get("user_id"):
+        try:
+            return User.objects.filter(pk=uuid.UUID(str(user_id))).first()
+        except ValueError:
+            return None  # not one of our users
     if customer:
         return User.objects.filter(payment_customer_id=customer).first()
     return None

@@ -14,6 +14,7 @@ from events.models import Invitation
 from payments.factories import PaymentFactory, SubscriptionFactory
 from payments.models import Payment, Subscription, SubscriptionPayment, WebhookEvent
 from payments.services import BY_STAFF
+from tests.harness.checkers import validate_html
 from tests.queries import assert_same_queries_for_few_and_many
 
 pytestmark = pytest.mark.django_db
@@ -151,15 +152,56 @@ def test_the_console_shows_the_stripe_ids_of_a_payment(client, staff):
     assert "pi_test_seen" in page.text and payment.stripe_checkout_session_id in page.text
 
 
-def refund(client, *payments) -> list[str]:
-    """Run the console's refund action on these payments; the messages it shows."""
-    response = client.post(
+CONFIRMATION = "admin/payments/payment/refund_confirmation.html"
+
+
+def ask_to_refund(client, *payments):
+    """Choose the console's refund action for these payments: the confirmation page."""
+    return client.post(
         reverse("admin:payments_payment_changelist"),
         {"action": "refund", "_selected_action": [p.pk for p in payments]},
+    )
+
+
+def refund(client, *payments) -> list[str]:
+    """Run the console's refund action on these payments, confirmed; the messages it shows."""
+    response = client.post(
+        reverse("admin:payments_payment_changelist"),
+        {"action": "refund", "_selected_action": [p.pk for p in payments], "post": "yes"},
         follow=True,
     )
     assert response.status_code == 200
     return [message.message for message in response.context["messages"]]
+
+
+def test_the_refund_action_first_asks_and_refunds_nothing(client, staff, task_queue):
+    paid = PaymentFactory(status=Status.CAPTURED, amount_cents=1500, currency="EUR")
+    authorised = PaymentFactory(status=Status.AUTHORIZED, amount_cents=2000, currency="EUR")
+    pending = PaymentFactory(amount_cents=900)
+    client.force_login(staff)
+
+    page = ask_to_refund(client, paid, authorised, pending)
+
+    assert page.status_code == 200
+    assert page.templates[0].name == CONFIRMATION
+    assert {p.pk for p in page.context["refundable"]} == {paid.pk, authorised.pk}
+    assert "Total to give back: <strong>€35.00</strong>" in page.text
+    for payment in (paid, authorised, pending):
+        assert payment.event.title in page.text and payment.amount_display in page.text
+        assert f'name="_selected_action" value="{payment.pk}"' in page.text
+    assert 'name="post" value="yes"' in page.text and 'value="Yes, refund €35.00"' in page.text
+    for payment, status in [(paid, Status.CAPTURED), (authorised, Status.AUTHORIZED)]:
+        payment.refresh_from_db()
+        assert (payment.status, payment.refund_reason) == (status, "")
+    assert task_queue.jobs == []  # nothing asked of Stripe either
+    assert validate_html({"confirmation": page.text}) == {}
+
+
+def test_a_confirmation_with_nothing_to_refund_offers_no_button(client, staff):
+    client.force_login(staff)
+    page = ask_to_refund(client, PaymentFactory())
+    assert "None of the selected payments can be refunded" in page.text
+    assert 'type="submit"' not in page.text.split('id="refund-payments"')[1]
 
 
 def test_staff_refund_a_paid_booking_fee_through_the_service(client, staff, task_queue):
@@ -213,7 +255,11 @@ def test_staff_who_may_only_view_payments_cannot_refund_them(client):
     assert changelist.status_code == 200
     assert 'value="refund"' not in changelist.text
 
-    refund(client, paid)
+    refund(client, paid)  # confirmed, as if the page had been shown
+    page = ask_to_refund(client, paid)
+    assert page.status_code == 200  # the list again: no such action for them, no question
+    assert CONFIRMATION not in [template.name for template in page.templates]
 
     paid.refresh_from_db()
     assert paid.status == Status.CAPTURED
+    assert paid.refund_reason == ""
