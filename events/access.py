@@ -2,15 +2,19 @@
 
 A public event is visible to every member; a private one only to its host and to the people it
 was sent to (a withdrawn invitation no longer opens it). A block between the host and the viewer
-hides the event from the viewer. Management pages exist only for the event's host."""
+hides the event from the viewer. Management pages exist only for the event's host.
+
+Anonymous visitors see a public event that is not cancelled, and nothing else: for anything else
+they are asked to log in, exactly as for an id that does not exist."""
 
 from __future__ import annotations
 
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from events.models import Event, Invitation
-from profiles.models import Block, HostProfile
+from profiles.models import Block, HostProfile, SocialProfile
 
 
 def _events():
@@ -29,6 +33,41 @@ def event_for_viewer(user, event_id) -> Event:
         if not invited.exists():
             raise Http404
     return event
+
+
+def event_for_visitor(user, event_id) -> Event | None:
+    """The event page's loader, for members and anonymous visitors alike. A member gets what
+    event_for_viewer gives (the event, or Http404). An anonymous visitor gets a public event that
+    is not cancelled (a completed one stays, as a record of what it was), or None for anything
+    else, a private or cancelled event as well as an id that does not exist: the view answers them
+    all with the same log-in redirect, which tells nothing."""
+    if user.is_authenticated:
+        return event_for_viewer(user, event_id)
+    public = _events().filter(is_private=False).exclude(status=Event.Status.CANCELLED)
+    return public.filter(pk=event_id).first()
+
+
+def guests_for_viewer(event: Event, viewer: SocialProfile | None, *, limit: int) -> list:
+    """Person cards of the event's confirmed guests that the viewer may see, in the order they
+    confirmed, at most `limit`: the viewer included, nobody blocked in either direction, no
+    deactivated account. Anonymous visitors see nobody, only the count. One query, that starts
+    from the event's invitations: its cost follows the event, not the site."""
+    if viewer is None:
+        return []
+    blocked = Block.objects.filter(blocker=viewer, blocked=OuterRef("pk"))
+    blocking = Block.objects.filter(blocker=OuterRef("pk"), blocked=viewer)
+    guests = (
+        SocialProfile.objects.for_cards()
+        .filter(
+            invitations__event=event,
+            invitations__status=Invitation.Status.CONFIRMED,
+            user__is_active=True,
+        )
+        .exclude(Exists(blocked))
+        .exclude(Exists(blocking))
+        .order_by("invitations__responded_at", "invitations__pk")
+    )
+    return list(guests[:limit])
 
 
 def own_host_profile(user) -> HostProfile | None:

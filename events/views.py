@@ -5,12 +5,13 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from events import access, services
+from events import access, services, sharing
 from events.forms import (
     CancelForm,
     DiscoverForm,
@@ -31,24 +32,27 @@ from profiles import access as profile_access
 from profiles.models import SocialProfile
 
 PAGE_SIZE = 20
+GUESTS_SHOWN = 100  # person cards on an event page; the count says how many more
 INVITE_RATE = "100/d"
 
 
 # Discovery and the event page ----------------------------------------------------------------
 
 
-@login_required
 @require_GET
 def discover(request):
-    me = profile_access.own_profile(request.user)
+    """Open to everyone. A member sees their current city by default, and no event of a host
+    blocked either way; an anonymous visitor sees every city unless the `city` filter says."""
+    me = profile_access.own_profile(request.user) if request.user.is_authenticated else None
     data = request.GET
-    if not data:  # by default, what is on in one's current city
+    if not data and me is not None:  # by default, what is on in one's current city
         current = me.cities.filter(is_current=True).values_list("city_id", flat=True).first()
         data = {"city": current} if current else {}
     form = DiscoverForm(data)
-    events = (
-        Event.objects.discoverable().visible_to(me).select_related("city", "host").with_counts()
-    )
+    events = Event.objects.discoverable()
+    if me is not None:
+        events = events.visible_to(me)
+    events = events.select_related("city", "host").with_counts()
     if form.is_valid():
         events = _filter(events, form.cleaned_data)
     page = paginate(
@@ -84,35 +88,48 @@ def _filter(events, data):
     return events
 
 
-@login_required
 @require_GET
 def detail(request, event_id):
-    event = access.event_for_viewer(request.user, event_id)
-    me = profile_access.own_profile(request.user)
+    """A public event's page opens logged out too (a link a host shares); anything else asks an
+    anonymous visitor to log in, whether it exists or not."""
+    event = access.event_for_visitor(request.user, event_id)
+    if event is None:
+        return redirect_to_login(request.get_full_path())
+    me = profile_access.own_profile(request.user) if request.user.is_authenticated else None
     counted = Event.objects.with_counts().values("attending_count", "interested_count")
     counts = counted.get(pk=event.pk)
-    mine = event.invitations.filter(profile=me).first()
-    is_host = event.host.user_id == request.user.pk
-    confirmed = mine is not None and mine.status == Invitation.Status.CONFIRMED
-    visible = SocialProfile.objects.visible_to(me).values("pk")
-    guests = event.invitations.filter(status=Invitation.Status.CONFIRMED, profile__in=visible)
-    guest_ids = list(guests.order_by("responded_at", "pk").values_list("profile_id", flat=True))
+    place = _place(event, me)
+    guests = access.guests_for_viewer(event, me, limit=GUESTS_SHOWN)
     return render(
         request,
         "events/event_detail.html",
         {
             "event": event,
             "tags": list(event.tags.all()),
-            "mine": mine,
-            "is_host": is_host,
-            "shows_location": is_host or confirmed or not event.is_private,
+            **place,
+            "shows_location": place["is_host"] or place["confirmed"] or not event.is_private,
             "seats_free": max(event.max_participants - services.seats_taken(event), 0),
-            "guests": SocialProfile.objects.cards_in_order(guest_ids),
-            "interested": Interested.objects.filter(event=event, profile=me).exists(),
-            "waitlist_place": _waitlist_place(mine),
+            "guests": guests,
+            # Confirmed guests not shown (blocked, deactivated, past the cap): the count stays.
+            "guests_unseen": max(counts["attending_count"] - len(guests), 0),
+            "share": sharing.share_card(event),
             **counts,
         },
     )
+
+
+def _place(event: Event, me: SocialProfile | None) -> dict:
+    """The viewer's own standing on the event; an anonymous visitor has none."""
+    if me is None:
+        return {"mine": None, "is_host": False, "confirmed": False, "interested": False}
+    mine = event.invitations.filter(profile=me).first()
+    return {
+        "mine": mine,
+        "is_host": event.host.user_id == me.user_id,
+        "confirmed": mine is not None and mine.status == Invitation.Status.CONFIRMED,
+        "interested": Interested.objects.filter(event=event, profile=me).exists(),
+        "waitlist_place": _waitlist_place(mine),
+    }
 
 
 def _waitlist_place(invitation: Invitation | None) -> int | None:

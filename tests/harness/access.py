@@ -42,6 +42,7 @@ GUESTS_ONLY = Rule(anonymous=OK, signed_in=FOUND)  # signed-in people are sent o
 SIGNED_IN = Rule(anonymous=FOUND, signed_in=OK)  # anonymous visitors are sent to log in
 
 INVITED = {"host": OK, "invitee": OK, "guest": OK}
+MADE_UP_ID = "00000000-0000-4000-8000-000000000000"  # an id nothing has
 
 RULES: dict[str, Rule] = {
     "home": PUBLIC,
@@ -140,7 +141,10 @@ RULES: dict[str, Rule] = {
     ),
     # Events. A private event exists only for its host and the people invited to it; its
     # management pages only for its host. Answering and acting on events is POST.
-    "events:discover": SIGNED_IN,
+    # Public events are open to everyone, logged out too (discovery, and their pages: the rule
+    # for the world's public event is in MORE_URLS); anything else asks anonymous visitors to
+    # log in, the same answer as for an id that does not exist.
+    "events:discover": PUBLIC,
     "events:my-invitations": SIGNED_IN,
     "events:my-events": SIGNED_IN,
     "events:hosting": SIGNED_IN,
@@ -233,6 +237,10 @@ RULES: dict[str, Rule] = {
 
 # More URLs of the patterns above, each with its own rule: other objects and arguments.
 MORE_URLS: dict[str, tuple[Rule, ...]] = {
+    "events:detail": (
+        Rule(OK, OK, url=lambda w: reverse("events:detail", args=[w.objects["public_event"].pk])),
+        Rule(FOUND, NOT_FOUND, url=lambda w: reverse("events:detail", args=[MADE_UP_ID])),
+    ),
     "payments:payment": (
         Rule(
             FOUND,

@@ -143,6 +143,22 @@ def test_the_address_of_a_private_event_reaches_only_its_host_and_confirmed_gues
         assert any(PRIVATE_ADDRESS in p.body for p in site.pages[seer]), seer
 
 
+def test_anonymous_visitors_open_the_public_event_page_the_private_canary_and_valid_check_see(
+    site,
+):
+    """Logged out, the world's public event opens (with its preview tags, and the count of its
+    guests but not who they are); its page and htmx fragment are among the anonymous pages the
+    private-data canary reads and, as a document, among those the HTML validator checks."""
+    pages = [p for p in site.pages[ANONYMOUS] if p.key == "events:detail" and p.status == 200]
+    (page,) = [p for p in pages if not p.htmx]
+    assert "Open picnic" in page.body and 'property="og:title"' in page.body
+    assert "guest confirmed" in page.body and "/people/guest/" not in page.body
+    assert any(p.htmx for p in pages)
+    assert f"{page.url} as {ANONYMOUS}" in _documents(site)
+    private = [p for p in site.pages[ANONYMOUS] if p.key == "events:detail" and p.status == 302]
+    assert private, "the private event and a made-up id send anonymous visitors to log in"
+
+
 def test_the_canary_would_notice_a_leak(site):
     """The sentinels really are in the database and findable: a page showing one is caught."""
     host_values = site.private["host"]
