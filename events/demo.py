@@ -156,11 +156,18 @@ EVENTS = [
             "a new date as soon as I have one."
         ),
     ),
-    # Confirmed, with the host log-in still to answer and a guest who declined.
+    # Confirmed, with the host log-in still to answer, a guest who declined, one who gave back
+    # their seat and one the host removed.
     DemoEvent(
         "ravi",
         "Board games supper",
         steps=[
+            ("chloe", "invite"),
+            ("chloe", "accept"),
+            ("chloe", "give_back"),
+            ("lea", "invite"),
+            ("lea", "accept"),
+            ("lea", "remove"),
             ("leo", "invite"),
             ("leo", "accept"),
             ("noah", "invite"),
@@ -377,4 +384,11 @@ ACTIONS = {
         _invitation(event, profile), by=host
     ),
     "expire": _expire,
+    # A confirmed seat given back by its guest, or taken back by the host.
+    "give_back": lambda event, profile, host: services.cancel_seat(
+        _invitation(event, profile), by=profile
+    ),
+    "remove": lambda event, profile, host: services.remove_guest(
+        _invitation(event, profile), by=host, reason="We are one table short: sorry, next time."
+    ),
 }

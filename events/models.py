@@ -5,7 +5,7 @@ import datetime
 import uuid
 
 from django.db import models
-from django.db.models import Avg, Count, Exists, Func, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Avg, Exists, Func, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -38,21 +38,32 @@ class EventQuerySet(models.QuerySet):
         return self.annotate(attending_count=_count(confirmed), interested_count=_count(interested))
 
     def with_seats(self):
-        """Per event: seats confirmed, held (paying or offered) and the invitation funnel."""
+        """Per event: seats confirmed, held (paying or offered) and the invitation funnel. Each
+        is a correlated COUNT on the (event, status) index, so a page of events costs what it
+        shows, not a join of every invitation on the site grouped afterwards."""
         status = Invitation.Status
 
         def counting(*statuses):
-            return Count("invitations", filter=Q(invitations__status__in=statuses))
+            rows = Invitation.objects.filter(event=OuterRef("pk"))
+            return _count(rows.filter(status__in=statuses) if statuses else rows)
 
         return self.annotate(
             seats_confirmed=counting(status.CONFIRMED),
             seats_held=counting(status.HELD, status.OFFERED),
-            invited_count=Count("invitations"),
+            invited_count=counting(),
             pending_count=counting(status.SENT, status.PAYMENT_FAILED),
             declined_count=counting(status.DECLINED),
             expired_count=counting(status.EXPIRED),
             waitlisted_count=counting(status.WAITLISTED),
+            given_back_count=counting(*Invitation.GIVEN_BACK),
         )
+
+    def with_attendance(self):
+        """Per event: how many came, as reported (attended or late)."""
+        came = Attendance.objects.filter(
+            event=OuterRef("pk"), status__in=(Attendance.Status.ATTENDED, Attendance.Status.LATE)
+        )
+        return self.annotate(attended_count=_count(came))
 
     def upcoming(self):
         return self.filter(starts_at__gte=timezone.now()).order_by("starts_at", "pk")

@@ -357,16 +357,22 @@ def hosting(request):
         return render(request, "events/hosting.html", {"host": None})
     events = Event.objects.hosted_by(host).with_seats().select_related("city")
     now = timezone.now()
-    upcoming = events.filter(ends_at__gt=now).order_by("starts_at", "pk")
+    upcoming = events.open().filter(ends_at__gt=now).order_by("starts_at", "pk")
+    cancelled = events.filter(status=Event.Status.CANCELLED, starts_at__gt=now)
     past = paginate(
-        events.filter(ends_at__lte=now),
+        events.with_attendance().filter(ends_at__lte=now),
         order=("-starts_at", "-pk"),
         cursor=request.GET.get("after"),
     )
     return render(
         request,
         "events/hosting.html",
-        {"host": host, "upcoming": list(upcoming[:100]), "page": past},
+        {
+            "host": host,
+            "upcoming": list(upcoming[:100]),
+            "cancelled": list(cancelled.order_by("starts_at", "pk")[:100]),
+            "page": past,
+        },
     )
 
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
 from events.factories import EventFactory
-from events.models import Attendance, Event, Rating
+from events.models import Attendance, Event, Invitation, Rating
 from profiles import services
 from profiles.models import (
     Block,
@@ -482,6 +482,17 @@ def _events(world, hosts, profiles, cities, interests) -> None:
             world.created.extend(Event.tags.through.objects.filter(event=event))
         for username, (status, host_rating, event_rating) in spec.attendees.items():
             profile = profiles[username]
+            # Whoever was reported, came or not, had a confirmed seat.
+            invitation, created = Invitation.objects.get_or_create(
+                event=event,
+                profile=profile,
+                defaults={
+                    "status": Invitation.Status.CONFIRMED,
+                    "responded_at": event.starts_at - datetime.timedelta(days=3),
+                },
+            )
+            if created:
+                world.created.append(invitation)
             attendance, created = Attendance.objects.get_or_create(
                 event=event,
                 profile=profile,

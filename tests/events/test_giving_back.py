@@ -331,3 +331,27 @@ def test_a_create_form_submitted_twice_makes_one_event():
     first = services.create_event(host, **fields)
     second = services.create_event(host, **fields)
     assert first.pk == second.pk and Event.objects.filter(host=host).count() == 1
+
+
+# The host's dashboard --------------------------------------------------------------------------
+
+
+def test_the_dashboard_lists_cancelled_events_apart_and_past_ones_with_real_figures(client):
+    from events.factories import AttendanceFactory
+
+    host = HostProfileFactory()
+    upcoming = EventFactory(host=host, title="Still on")
+    InvitationFactory(event=upcoming, confirmed=True)
+    called_off = EventFactory(host=host, title="Called off")
+    services.cancel_event(called_off, by=host, reason="The boat sank.")
+    past = EventFactory(host=host, past=True, title="Done")
+    came, no_show = InvitationFactory.create_batch(2, event=past, confirmed=True)
+    AttendanceFactory(event=past, profile=came.profile)
+    AttendanceFactory(event=past, profile=no_show.profile, status="no_show")
+    client.force_login(host.user)
+    page = client.get(reverse("events:hosting"))
+    assert [e.title for e in page.context["upcoming"]] == ["Still on"]
+    assert [e.title for e in page.context["cancelled"]] == ["Called off"]
+    cancelled_card = page.text.split("Called off")[1].split("</li>")[0]
+    assert "The boat sank." in cancelled_card and "free, of" not in cancelled_card
+    assert "2 confirmed · 1 attended" in page.text
