@@ -66,9 +66,7 @@ def test_a_guest_accepts_and_declines_from_the_home_page_in_place(page: Page, li
     expect(next_event.get_by_text(f"Where: {ADDRESS}, Lyon")).to_be_visible()
 
 
-def test_without_javascript_an_answer_comes_back_home_with_a_message(
-    browser: Browser, live_server
-):
+def test_without_javascript_an_answer_comes_back_home_with_a_message(browser: Browser, live_server):
     ana, picnic, _ = _invitations()
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
