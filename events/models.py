@@ -5,8 +5,28 @@ import datetime
 import uuid
 
 from django.db import models
+<<<<<<< HEAD
 from django.db.models import Avg, Exists, Func, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+=======
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
+>>>>>>> home
 from django.urls import reverse
 from django.utils import timezone
 
@@ -248,11 +268,17 @@ def format_money(cents: int, currency: str) -> str:
     return f"{symbol}{amount}" if symbol else f"{amount} {currency.upper()}"
 
 
+# The deadline of invitations that need no answer, in "my invitations": one constant, so the
+# page's order has no NULL for its keyset cursor to compare.
+NO_DEADLINE = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+
+
 class InvitationQuerySet(models.QuerySet):
     def holding_seats(self):
         """Invitations that take a seat: confirmed, or held while the guest pays."""
         return self.filter(status__in=Invitation.SEAT_STATUSES)
 
+<<<<<<< HEAD
     def for_my_events(self, profile: SocialProfile):
         """One person's "my events": every seat they have or had (confirmed, given back or
         removed), with the event's start as `starts` (the page's keyset) and what was refunded
@@ -277,6 +303,86 @@ class InvitationQuerySet(models.QuerySet):
             )
         )
 
+=======
+    def for_cards(self):
+        """What templates/events/_invitation_card.html shows of the event."""
+        return self.select_related("event__city", "event__host")
+
+    def of_visible_events(self, profile: SocialProfile):
+        """The profile's invitations, without those to events of hosts blocked either way."""
+        return self.filter(profile=profile, event__in=Event.objects.visible_to(profile))
+
+    def answers_first(self):
+        """Annotated for "my invitations" (order by `ANSWERS_FIRST`): the ones waiting for the
+        guest (sent, offered, payment failed, held) first, the soonest deadline first; then the
+        others, newest first. Every key is a column value, never NULL, so keyset pages work."""
+        return self.annotate(
+            needs_answer=Case(
+                When(status__in=Invitation.NEEDS_ANSWER, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+            deadline=Case(
+                When(status__in=Invitation.NEEDS_ANSWER, then=_deadline()),
+                default=Value(NO_DEADLINE),
+                output_field=DateTimeField(),
+            ),
+        )
+
+    def for_dashboard(self, profile: SocialProfile, *, per_kind: int):
+        """The home page's "what needs you", in one query: seats held while paying, invitations
+        waiting for an answer (sent or payment failed) and waitlist offers that are still alive,
+        on open upcoming events, at most `per_kind` of each kind, the soonest deadline first.
+        Each row carries `kind` ("held", "waiting" or "offered") and its `deadline`."""
+        now = timezone.now()
+        status = Invitation.Status
+        kind = Case(
+            When(status=status.HELD, then=Value("held")),
+            When(status=status.OFFERED, then=Value("offered")),
+            default=Value("waiting"),
+        )
+        return (
+            self.of_visible_events(profile)
+            .filter(
+                status__in=Invitation.NEEDS_ANSWER,
+                event__status__in=Event.OPEN_STATUSES,
+                event__starts_at__gt=now,
+            )
+            .annotate(kind=kind, deadline=_deadline())
+            .filter(deadline__gt=now)
+            .annotate(
+                rank=Window(RowNumber(), partition_by=kind, order_by=[F("deadline"), F("pk")])
+            )
+            .filter(rank__lte=per_kind)
+            .for_cards()
+            .order_by("deadline", "pk")
+        )
+
+    def next_seat(self, profile: SocialProfile):
+        """The profile's confirmed seat at the next open event that has not ended, or None."""
+        return (
+            self.of_visible_events(profile)
+            .filter(
+                status=Invitation.Status.CONFIRMED,
+                event__status__in=Event.OPEN_STATUSES,
+                event__ends_at__gt=timezone.now(),
+            )
+            .for_cards()
+            .order_by("event__starts_at", "pk")
+            .first()
+        )
+
+
+def _deadline():
+    """Until when the guest can act: the hold while paying, else the invitation's (or offer's)
+    expiry, else the event's start."""
+    return Case(
+        When(status=Invitation.Status.HELD, then=F("hold_expires_at")),
+        default=Coalesce("expires_at", "event__starts_at"),
+        output_field=DateTimeField(),
+    )
+
+>>>>>>> home
 
 class Invitation(models.Model):
     """An invitation to one event for one person, and the seat it may hold."""
@@ -300,6 +406,10 @@ class Invitation(models.Model):
     GIVEN_BACK = (Status.CANCELLED, Status.REMOVED)
     # Statuses the guest may still accept.
     ANSWERABLE = (Status.SENT, Status.OFFERED, Status.PAYMENT_FAILED)
+    # Statuses waiting for the guest: an answer, or the payment of a held seat.
+    NEEDS_ANSWER = (*ANSWERABLE, Status.HELD)
+    # The order of "my invitations", on InvitationQuerySet.answers_first().
+    ANSWERS_FIRST = ("-needs_answer", "deadline", "-created_at", "-pk")
     # Statuses the guest may decline, and the host may withdraw.
     OUTSTANDING = (
         Status.SENT,

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from events import access, services, sharing
 from events.forms import (
@@ -181,16 +182,17 @@ def ask(request, event_id):
 @require_GET
 def my_invitations(request):
     me = profile_access.own_profile(request.user)
-    invitations = me.invitations.filter(event__in=Event.objects.visible_to(me)).select_related(
-        "event__city", "event__host"
-    )
-    page = paginate(invitations, order=("-created_at", "-pk"), cursor=request.GET.get("after"))
+    invitations = Invitation.objects.of_visible_events(me).for_cards().answers_first()
+    page = paginate(invitations, order=Invitation.ANSWERS_FIRST, cursor=request.GET.get("after"))
     return render(request, "events/invitation_list.html", {"page": page})
 
 
 @login_required
 @require_POST
 def answer(request, invitation_id, answer):
+    """Plain POST: the answer is told in a message and the guest goes back. htmx: the answered
+    invitation's card in its new state, or with the refusal, always with status 200 (htmx 2
+    swaps no 4xx); a held seat goes on to the checkout either way."""
     invitation = access.invitation_for_guest(request.user, invitation_id)
     me = profile_access.own_profile(request.user)
     service = {
@@ -201,14 +203,44 @@ def answer(request, invitation_id, answer):
     try:
         invitation = service(invitation, by=me)
     except EventError as error:
-        if error.full:
-            messages.error(request, "This event is full. You can join its waitlist.")
-        else:
-            messages.error(request, error.message)
+        if request.htmx:
+            return _card(request, invitation, error=_refusal(error), full=error.full)
+        messages.error(request, _refusal(error))
     else:
+        if request.htmx:
+            return _pay_or_show(request, invitation)
         if response := _pay_or_tell(request, invitation):
             return response
     return redirect_back(request, reverse("events:my-invitations"))
+
+
+def _refusal(error: EventError) -> str:
+    return "This event is full. You can join its waitlist." if error.full else error.message
+
+
+def _card(request, invitation: Invitation, *, error: str = "", full: bool = False):
+    """The invitation's card as it is now (events/_invitation_card.html), for an htmx swap:
+    with the refusal, or else with what just happened."""
+    card = Invitation.objects.for_cards().get(pk=invitation.pk)
+    context = {
+        "invitation": card,
+        "next": request.POST.get("next", ""),
+        "error": error,
+        "full": full,
+        "notice": "" if error else _seat_news(card),
+    }
+    return render(request, "events/_invitation_card.html", context)
+
+
+def _pay_or_show(request, invitation: Invitation):
+    """htmx: a held seat goes on to Stripe's Checkout (HX-Redirect); anything else is shown."""
+    if invitation.status == Invitation.Status.HELD:
+        try:
+            payment = payments.start_checkout(invitation, by=request.user)
+        except PaymentError as error:
+            return _card(request, invitation, error=error.message)
+        return HttpResponseClientRedirect(payment.checkout_url)
+    return _card(request, invitation)
 
 
 def _pay_or_tell(request, invitation: Invitation):
@@ -224,14 +256,17 @@ def _pay_or_tell(request, invitation: Invitation):
 
 
 def _tell_seat(request, invitation: Invitation) -> None:
+    if text := _seat_news(invitation):
+        messages.success(request, text)
+
+
+def _seat_news(invitation: Invitation) -> str | None:
     status, title = invitation.status, invitation.event.title
-    text = {
+    return {
         Invitation.Status.CONFIRMED: f"You have a seat at {title}.",
         Invitation.Status.WAITLISTED: f"You are on the waitlist for {title}.",
         Invitation.Status.DECLINED: f"You declined {title}.",
     }.get(status)
-    if text:
-        messages.success(request, text)
 
 
 # Hosting -------------------------------------------------------------------------------------

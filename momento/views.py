@@ -4,17 +4,15 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from events.models import Invitation
+from events.dashboard import dashboard_for
 
 
 @require_GET
 def home(request):
-    offers = []
-    if request.user.is_authenticated:
-        offers = Invitation.objects.filter(
-            profile__user=request.user, status=Invitation.Status.OFFERED
-        ).select_related("event")
-    return render(request, "home.html", {"offers": offers})
+    """Visitors: what Momento is. Members: their dashboard, what needs them first."""
+    if not request.user.is_authenticated:
+        return render(request, "home.html")
+    return render(request, "home.html", {"board": dashboard_for(request.user)})
 
 
 @never_cache
