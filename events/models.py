@@ -5,14 +5,9 @@ import datetime
 import uuid
 
 from django.db import models
-<<<<<<< HEAD
-from django.db.models import Avg, Exists, Func, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
-=======
 from django.db.models import (
     Avg,
     Case,
-    Count,
     DateTimeField,
     Exists,
     F,
@@ -26,7 +21,6 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Coalesce, RowNumber
->>>>>>> home
 from django.urls import reverse
 from django.utils import timezone
 
@@ -278,7 +272,6 @@ class InvitationQuerySet(models.QuerySet):
         """Invitations that take a seat: confirmed, or held while the guest pays."""
         return self.filter(status__in=Invitation.SEAT_STATUSES)
 
-<<<<<<< HEAD
     def for_my_events(self, profile: SocialProfile):
         """One person's "my events": every seat they have or had (confirmed, given back or
         removed), with the event's start as `starts` (the page's keyset) and what was refunded
@@ -303,7 +296,6 @@ class InvitationQuerySet(models.QuerySet):
             )
         )
 
-=======
     def for_cards(self):
         """What templates/events/_invitation_card.html shows of the event."""
         return self.select_related("event__city", "event__host")
@@ -382,7 +374,6 @@ def _deadline():
         output_field=DateTimeField(),
     )
 
->>>>>>> home
 
 class Invitation(models.Model):
     """An invitation to one event for one person, and the seat it may hold."""
