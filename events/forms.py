@@ -140,6 +140,9 @@ class CancelForm(forms.Form):
     )
 
 
+INVITE_YOURSELF = "You host this event: you can't invite yourself."
+
+
 class InviteForm(forms.Form):
     """Invite someone by username, from the event's guest page."""
 
@@ -151,6 +154,8 @@ class InviteForm(forms.Form):
 
     def clean_username(self):
         username = self.cleaned_data["username"].strip().lstrip("@")
+        if username.lower() == self.host.user.username.lower():
+            raise forms.ValidationError(INVITE_YOURSELF)
         people = SocialProfile.objects.visible_to(self.host.user.social_profile)
         profile = people.filter(user__username__iexact=username).select_related("user").first()
         if profile is None:

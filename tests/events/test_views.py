@@ -190,6 +190,15 @@ def test_someone_blocked_cannot_be_found_to_invite(client, host):
     assert not Invitation.objects.exists()
 
 
+@pytest.mark.parametrize("typed", ["alice", "@Alice "])
+def test_a_host_inviting_themselves_is_told_why_not(client, host, typed):
+    event = EventFactory(host=host)
+    response = client.post(url("guests", event.pk), {"username": typed})
+    assertContains(response, "You host this event: you can&#x27;t invite yourself.")
+    assertNotContains(response, "There is no member with this username.")
+    assert not Invitation.objects.exists()
+
+
 def test_a_host_invites_from_someones_profile(client, host):
     event = EventFactory(host=host)
     ben = SocialProfileFactory(user__username="ben")
