@@ -67,6 +67,8 @@ class EventForm(forms.ModelForm):
             "rsvp_deadline": "RSVP deadline",
         }
         help_texts = {
+            "is_business": "A work or networking event: it is marked Business, and people can "
+            "look for business events in discovery.",
             "time_frame": "In words, e.g. “Friday evening, about three hours”.",
             "location": "The exact address. For a private event only confirmed guests see it.",
             "min_participants": "The event is cancelled if fewer confirm by the decision deadline.",
@@ -93,6 +95,7 @@ class EventForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["fee"].initial = Decimal(self.instance.fee_cents) / 100
             self.fields["tags"].initial = self.instance.tags.all()
+        if self.instance.image_large:  # an image to replace, not the first one
             self.fields["image"].label = "Replace the image"
 
     def clean(self):

@@ -74,3 +74,10 @@ def test_the_compiled_wording_matches_its_source():
     with (folder / "django.mo").open("rb") as compiled:
         catalog = gettext.GNUTranslations(compiled)._catalog
     assert {k: v for k, v in catalog.items() if k} == source
+
+
+def test_the_phone_number_says_who_sees_it_and_promises_nothing_else(client, user):
+    client.force_login(user)
+    page = client.get(reverse("accounts:settings")).content.decode()
+    assert "Private: only you and Momento staff see it." in page
+    assert "only if you agree" not in page
