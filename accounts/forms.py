@@ -40,7 +40,7 @@ class PrivateDataForm(forms.ModelForm):
         labels = {"language_preference": "Language"}
         help_texts = {
             "last_name": "Private. Other members see your first name only.",
-            "phone_number": "Private. For hosts to reach you on the day, only if you agree.",
+            "phone_number": "Private: only you and Momento staff see it.",
             "birth_date": "Private. Momento is for adults (18 and over).",
         }
         widgets = {"birth_date": forms.DateInput(attrs={"type": "date"})}

@@ -73,6 +73,8 @@ class EventForm(forms.ModelForm):
             "refund_cutoff_hours": "Refund cut-off, in hours before the start",
         }
         help_texts = {
+            "is_business": "A work or networking event: it is marked Business, and people can "
+            "look for business events in discovery.",
             "time_frame": "In words, e.g. “Friday evening, about three hours”.",
             "location": "The exact address. For a private event only confirmed guests see it.",
             "min_participants": "The event is cancelled if fewer confirm by the decision deadline.",
@@ -105,6 +107,7 @@ class EventForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["fee"].initial = Decimal(self.instance.fee_cents) / 100
             self.fields["tags"].initial = self.instance.tags.all()
+        if self.instance.image_large:  # an image to replace, not the first one
             self.fields["image"].label = "Replace the image"
 
     def clean(self):
@@ -166,6 +169,9 @@ class RemoveGuestForm(forms.Form):
     )
 
 
+INVITE_YOURSELF = "You host this event: you can't invite yourself."
+
+
 class InviteForm(forms.Form):
     """Invite someone by username, from the event's guest page."""
 
@@ -177,6 +183,8 @@ class InviteForm(forms.Form):
 
     def clean_username(self):
         username = self.cleaned_data["username"].strip().lstrip("@")
+        if username.lower() == self.host.user.username.lower():
+            raise forms.ValidationError(INVITE_YOURSELF)
         people = SocialProfile.objects.visible_to(self.host.user.social_profile)
         profile = people.filter(user__username__iexact=username).select_related("user").first()
         if profile is None:

@@ -241,7 +241,7 @@ def invite(event: Event, profile: SocialProfile, *, by: HostProfile) -> Invitati
     _refuse_unless_host(event, by)
     _refuse_unless_taking_guests(event)
     if profile.user_id == by.user_id:
-        raise EventError("You host this event.")
+        raise EventError("You host this event: you can't invite yourself.")
     if Block.exists_between(by.user.social_profile, profile):
         raise EventError("You can't invite this person.")
     now = timezone.now()

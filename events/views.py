@@ -347,10 +347,19 @@ def guests(request, event_id):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def withdraw(request, event_id, invitation_id):
+    """GET asks the host to confirm; POST withdraws."""
     event = access.event_for_host(request.user, event_id)
     invitation = access.invitation_for_host(event, invitation_id)
+    if request.method == "GET":
+        context = {
+            "event": event,
+            "invitation": invitation,
+            "can_withdraw": event.is_open and invitation.is_outstanding,
+            "holds_seat": invitation.status in Invitation.SEAT_STATUSES,
+        }
+        return render(request, "events/invitation_withdraw.html", context)
     try:
         services.withdraw_invitation(invitation, by=event.host)
         messages.success(

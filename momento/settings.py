@@ -38,6 +38,16 @@ def required(name: str) -> str:
     return value
 
 
+def local_site_url() -> str:
+    """Where `make run` listens (HOST, PORT), as a browser would reach it."""
+    host = env("HOST") or "localhost"
+    if host in {"0.0.0.0", "::", "[::]"}:  # every interface: this machine is still localhost
+        host = "localhost"
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"  # an IPv6 literal
+    return f"http://{host}:{env('PORT') or '8000'}"
+
+
 DEBUG = env_bool("DEBUG", True)
 
 if DEBUG:
@@ -47,7 +57,8 @@ else:
     SECRET_KEY = required("SECRET_KEY")
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or [required("ALLOWED_HOSTS")]
 
-SITE_URL = env("SITE_URL", "http://localhost:8000")
+# The absolute address in emails and Stripe's return URLs.
+SITE_URL = env("SITE_URL") or local_site_url()
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -221,6 +232,8 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español"), ("fr", "Français"), ("de", "Deutsch")]
 TIME_ZONE = "UTC"
 USE_I18N = True
+# Momento's own wording, preferred to the apps' (locale/en: "Log in", never allauth's "Sign In").
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -398,6 +398,12 @@ class Report(models.Model):
             models.CheckConstraint(
                 condition=~Q(reporter=models.F("reported")), name="report_not_self"
             ),
+            # One open report per reporter and person: sending it again adds nothing to the queue.
+            models.UniqueConstraint(
+                fields=["reporter", "reported"],
+                condition=Q(status="open"),
+                name="report_open_once",
+            ),
         ]
         # The moderation queue: open reports, oldest first.
         indexes = [models.Index(fields=["status", "created_at"], name="report_queue_idx")]

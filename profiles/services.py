@@ -352,11 +352,20 @@ def unblock(blocker: SocialProfile, blocked: SocialProfile) -> None:
     Block.objects.filter(blocker=blocker, blocked=blocked).delete()
 
 
+@transaction.atomic
 def report(reporter: SocialProfile, reported: SocialProfile, *, reason: str, note: str) -> Report:
+    """Open a report for the moderators; one open report per reporter and person (the reporter's
+    row lock orders two sends at once, the `report_open_once` constraint backs it)."""
     if reporter.pk == reported.pk:
         raise ProfileError("You cannot report yourself.")
     if reason not in Report.Reason.values:
         raise ProfileError("Choose a reason for your report.")
+    SocialProfile.objects.select_for_update().get(pk=reporter.pk)
+    mine = Report.objects.filter(reporter=reporter, reported=reported)
+    if mine.filter(status=Report.Status.OPEN).exists():
+        raise ProfileError(
+            f"Your report on {reported.display_name} is already with our moderators."
+        )
     return Report.objects.create(reporter=reporter, reported=reported, reason=reason, note=note)
 
 

@@ -102,3 +102,40 @@ def test_production_mode_collects_static_files_and_serves_pages_over_https(tmp_p
     finally:
         server.terminate()
         server.communicate(timeout=10)
+
+
+def site_url(**env):
+    """SITE_URL as a fresh process reads it from this environment (the database is never used)."""
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SITE_URL", "HOST", "PORT", "DEBUG", "DJANGO_SETTINGS_MODULE"}
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", "from momento import settings; print(settings.SITE_URL)"],
+        cwd=ROOT,
+        env={**base, "DATABASE_URL": PRODUCTION["DATABASE_URL"], **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, "http://localhost:8000"),
+        ({"PORT": "8123"}, "http://localhost:8123"),
+        ({"HOST": "127.0.0.1", "PORT": "9000"}, "http://127.0.0.1:9000"),
+        ({"HOST": "0.0.0.0", "PORT": "8080"}, "http://localhost:8080"),
+        ({"HOST": "::1"}, "http://[::1]:8000"),
+        (
+            {"HOST": "0.0.0.0", "PORT": "8080", "SITE_URL": "https://momento.example"},
+            "https://momento.example",
+        ),
+    ],
+)
+def test_links_in_emails_follow_where_make_run_listens_unless_site_url_is_set(env, expected):
+    assert site_url(**env) == expected

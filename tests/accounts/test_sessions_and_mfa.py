@@ -28,7 +28,7 @@ def test_sessions_page_lists_my_sessions_and_signs_out_the_others(user):
 
     response = laptop.get(reverse("usersessions_list"))
     assert response.status_code == 200
-    assert "Sign Out Other Sessions" in response.content.decode()
+    assert "Log out other sessions" in response.content.decode()
 
     response = laptop.post(reverse("usersessions_list"))
     assert response.status_code == 302

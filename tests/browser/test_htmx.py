@@ -13,7 +13,7 @@ def test_htmx_posts_pass_csrf_protection(page: Page, live_server):
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Email").fill("hana@example.com")
     page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name="Hello, hana")).to_be_visible()
 
     # htmx loads with `defer`: the heading can be visible before the script has run.

@@ -62,6 +62,6 @@ def test_sign_up_log_out_and_log_in_without_javascript(browser: Browser, live_se
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Log in").click()
     page.get_by_label("Email").fill("nojs@example.com")
     page.get_by_label("Password").fill("a-long-Passphrase-42")
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name="Hello, nojs")).to_be_visible()
     context.close()

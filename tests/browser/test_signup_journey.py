@@ -58,9 +58,9 @@ def test_sign_up_confirm_email_set_up_the_profile_and_log_in(page: Page, live_se
     nav.get_by_role("link", name="Log in").click()
     page.get_by_label("Email").fill("browser.person@example.com")
     page.get_by_label("Password").fill("wrong-password")
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     expect(page.get_by_text(re.compile("password you specified are not correct"))).to_be_visible()
 
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name="Hello, Brook")).to_be_visible()

@@ -166,7 +166,7 @@ def test_a_host_cannot_invite_across_a_block(event, direction):
 
 
 def test_inviting_oneself_twice_or_late_is_refused(event):
-    with pytest.raises(EventError, match="You host"):
+    with pytest.raises(EventError, match="You host this event: you can't invite yourself."):
         services.invite(event, event.host.user.social_profile, by=event.host)
     invitation = guest_of(event)
     with pytest.raises(EventError, match="already invited"):

@@ -190,6 +190,15 @@ def test_someone_blocked_cannot_be_found_to_invite(client, host):
     assert not Invitation.objects.exists()
 
 
+@pytest.mark.parametrize("typed", ["alice", "@Alice "])
+def test_a_host_inviting_themselves_is_told_why_not(client, host, typed):
+    event = EventFactory(host=host)
+    response = client.post(url("guests", event.pk), {"username": typed})
+    assertContains(response, "You host this event: you can&#x27;t invite yourself.")
+    assertNotContains(response, "There is no member with this username.")
+    assert not Invitation.objects.exists()
+
+
 def test_a_host_invites_from_someones_profile(client, host):
     event = EventFactory(host=host)
     ben = SocialProfileFactory(user__username="ben")
@@ -203,6 +212,36 @@ def test_a_host_invites_from_someones_profile(client, host):
     assert Invitation.objects.count() == 1
 
 
+def test_withdrawing_asks_the_host_to_confirm_first(client, host):
+    event = EventFactory(host=host, title="Supper club")
+    sent = InvitationFactory(event=event, profile__first_name="Ben")
+    guests = client.get(url("guests", event.pk))
+    withdraw = url("withdraw", event.pk, sent.pk)
+    assertContains(guests, f'href="{withdraw}"')
+    assertNotContains(guests, f'action="{withdraw}"')  # no one-click withdrawal
+    page = client.get(withdraw)
+    assertContains(page, "Withdraw the invitation of Ben to Supper club?")
+    assertContains(page, '<form method="post">')
+    assertNotContains(page, "offered to the next person")  # a sent invitation holds no seat
+    sent.refresh_from_db()
+    assert sent.status == Status.SENT
+    assertRedirects(client.post(withdraw), url("guests", event.pk))
+    sent.refresh_from_db()
+    assert sent.status == Status.WITHDRAWN
+    page = client.get(withdraw)
+    assertContains(page, "This invitation can no longer be withdrawn: it is withdrawn by the host.")
+    assertNotContains(page, '<form method="post">')
+
+
+def test_withdrawing_a_held_seat_says_the_seat_is_offered_on(client, host):
+    event = EventFactory(host=host)
+    held = InvitationFactory(event=event, held=True)
+    assertContains(
+        client.get(url("withdraw", event.pk, held.pk)),
+        "the seat it holds is offered to the next person on the waitlist",
+    )
+
+
 def test_withdrawing_and_forged_withdrawals(client, host):
     event = EventFactory(host=host)
     sent = InvitationFactory(event=event)
@@ -212,6 +251,7 @@ def test_withdrawing_and_forged_withdrawals(client, host):
     elsewhere = InvitationFactory()
     assert client.post(url("withdraw", event.pk, elsewhere.pk)).status_code == 404
     assert client.post(url("withdraw", elsewhere.event.pk, elsewhere.pk)).status_code == 404
+    assert client.get(url("withdraw", elsewhere.event.pk, elsewhere.pk)).status_code == 404
     elsewhere.refresh_from_db()
     assert elsewhere.status == Status.SENT
 

@@ -153,9 +153,10 @@ RULES: dict[str, Rule] = {
     "events:edit": Rule(FOUND, NOT_FOUND, roles={"host": OK}, url=lambda w: _event("edit", w)),
     "events:cancel": Rule(FOUND, NOT_FOUND, roles={"host": OK}, url=lambda w: _event("cancel", w)),
     "events:guests": Rule(FOUND, NOT_FOUND, roles={"host": OK}, url=lambda w: _event("guests", w)),
-    "events:withdraw": Rule(
+    "events:withdraw": Rule(  # GET asks the host to confirm, POST withdraws
         FOUND,
-        NOT_ALLOWED,
+        NOT_FOUND,
+        roles={"host": OK},
         url=lambda w: reverse(
             "events:withdraw", args=[w.objects["event"].pk, w.objects["invitation"].pk]
         ),

@@ -106,6 +106,15 @@ def test_a_person_cannot_report_themselves(ana):
         Report.objects.create(reporter=ana, reported=ana, reason=Report.Reason.SPAM)
 
 
+def test_a_person_has_one_open_report_on_someone_and_any_number_of_closed_ones(ana, ben):
+    Report.objects.create(reporter=ana, reported=ben, reason=Report.Reason.SPAM)
+    for status in (Report.Status.ACTIONED, Report.Status.DISMISSED):
+        Report.objects.create(reporter=ana, reported=ben, reason=Report.Reason.SPAM, status=status)
+    Report.objects.create(reporter=ben, reported=ana, reason=Report.Reason.SPAM)  # the other way
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Report.objects.create(reporter=ana, reported=ben, reason=Report.Reason.FAKE)
+
+
 # Constraints on cities ------------------------------------------------------------------------
 
 

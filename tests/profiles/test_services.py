@@ -575,6 +575,16 @@ def test_a_report_needs_one_of_the_listed_reasons(ana, ben, reason):
     assert not Report.objects.exists()
 
 
+def test_the_same_report_sent_again_is_already_with_the_moderators(ana, ben, staff):
+    first = services.report(ana, ben, reason=Report.Reason.FAKE, note="Stock photo.")
+    with pytest.raises(ProfileError, match="Your report on Ben is already with our moderators."):
+        services.report(ana, ben, reason=Report.Reason.SPAM, note="And spam.")
+    assert list(Report.objects.all()) == [first]
+    services.resolve_report(first, by=staff, status=Report.Status.DISMISSED)
+    again = services.report(ana, ben, reason=Report.Reason.SPAM, note="Still at it.")
+    assert again.status == Report.Status.OPEN  # a closed report does not stop a new one
+
+
 def test_a_person_cannot_report_themselves(ana):
     with pytest.raises(ProfileError, match="cannot report yourself"):
         services.report(ana, ana, reason=Report.Reason.SPAM, note="")
@@ -627,6 +637,21 @@ def test_likes_sent_at_once_make_one_like():
 
     assert errors == []
     assert Like.objects.filter(liker=ana, liked=ben).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_report_sent_at_once_makes_one_open_report():
+    ana, ben = SocialProfileFactory(), SocialProfileFactory(first_name="Ben")
+
+    errors = run_at_once(
+        [lambda: services.report(ana, ben, reason=Report.Reason.SPAM, note="")] * 8
+    )
+
+    assert Report.objects.filter(reporter=ana, reported=ben).count() == 1
+    assert len(errors) == 7
+    assert {str(error) for error in errors} == {
+        "Your report on Ben is already with our moderators."
+    }
 
 
 @pytest.mark.django_db(transaction=True)

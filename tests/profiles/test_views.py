@@ -620,6 +620,16 @@ def test_report_is_stored_for_the_moderators(client, me, ben):
     assert (report.reason, report.note) == (Report.Reason.HARASSMENT, "He was rude at dinner.")
 
 
+def test_the_same_report_sent_twice_is_already_with_the_moderators(client, me, ben):
+    data = {"reason": "harassment", "note": "He was rude at dinner."}
+    client.post(url("report", "ben"), data)
+
+    response = client.post(url("report", "ben"), data)
+
+    assertContains(response, "Your report on Ben is already with our moderators.")
+    assert Report.objects.count() == 1
+
+
 def test_reporting_yourself_is_404(client, me):
     assert client.get(url("report", "alice")).status_code == 404
     assert client.post(url("report", "alice"), {"reason": "spam"}).status_code == 404
