@@ -197,3 +197,47 @@ def test_a_full_event_waitlist_gets_the_seat_the_host_adds(page: Page, open_page
     expect(page.get_by_text("1 to 2 guests · 2 going · 0 seats free")).to_be_visible()
     going = page.get_by_role("region", name="Going")  # the others who go: Ana
     expect(going.get_by_role("link", name="Ana")).to_be_visible()
+
+
+def test_a_guest_gives_back_their_seat_and_the_first_on_the_waitlist_takes_it(
+    page: Page, open_page, live_server
+):
+    host = _host("hugo", "Hugo", "Hugo's table")
+    ana, cleo = _person("ana", "Ana"), _person("cleo", "Cleo")
+    event = EventFactory(
+        host=host,
+        title="Pasta class",
+        city=CityFactory(name="Lyon"),
+        location=ADDRESS,
+        min_participants=1,
+        max_participants=1,
+    )
+    services.accept_invitation(services.invite(event, ana, by=host), by=ana)
+    services.join_waitlist(services.invite(event, cleo, by=host), by=cleo)
+
+    # Ana can't come after all: she gives back her seat from the event page, after being told
+    # what it costs her (nothing: the event is free).
+    _log_in(page, live_server.url, "ana")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="My events").click()
+    page.get_by_role("link", name="Pasta class", exact=True).click()
+    expect(page.get_by_text("You have a seat.")).to_be_visible()
+    page.get_by_role("link", name="Give back my seat at Pasta class").click()
+    expect(page.get_by_role("heading", name="Give back your seat at Pasta class?")).to_be_visible()
+    expect(page.get_by_text("The event is free: your seat is simply freed")).to_be_visible()
+    page.get_by_role("button", name="Give back my seat").click()
+    expect(page.get_by_text("You gave back your seat at Pasta class.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Pasta class", level=1)).to_be_visible()
+    expect(page.get_by_text(ADDRESS)).to_have_count(0)
+
+    # Cleo, first on the waitlist, finds the seat offered on her home page and takes it there.
+    cleo_page = open_page()
+    _log_in(cleo_page, live_server.url, "cleo")
+    cleo_page.goto(live_server.url + "/")
+    cleo_page.get_by_role("button", name="Take the seat the invitation to Pasta class").click()
+    expect(cleo_page.get_by_text("You have a seat at Pasta class.")).to_be_visible()
+    cleo_page.get_by_role("navigation", name="Main").get_by_role("link", name="My events").click()
+    expect(cleo_page.get_by_role("link", name="Pasta class", exact=True)).to_be_visible()
+
+    # Ana's events say what happened.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="My events").click()
+    expect(page.get_by_text("You gave back your seat.")).to_be_visible()
