@@ -67,7 +67,13 @@ def sweep() -> int:
 
 
 @pytest.mark.parametrize(
-    "payment_id", ["not-a-uuid", "12345", str(uuid.uuid4()), "00000000-0000-0000-0000-000000000000"]
+    "payment_id",
+    [
+        "not-a-uuid",
+        "12345",
+        "1971eb0a-cb34-4bb3-9272-dd71001e03fe",
+        "00000000-0000-0000-0000-000000000000",
+    ],
 )
 def test_an_event_about_a_payment_that_is_not_ours_is_ignored(client, task_queue, payment_id):
     payment = held_payment()
