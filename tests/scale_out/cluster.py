@@ -49,13 +49,13 @@ def start_redis(directory: Path) -> tuple[subprocess.Popen, str]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 30
     while True:
         with socket.socket() as sock:
             if sock.connect_ex(("127.0.0.1", port)) == 0:
                 return process, f"redis://127.0.0.1:{port}/0"
         assert process.poll() is None, "redis-server exited"
-        assert time.monotonic() < deadline, "redis-server did not listen in 10 s"
+        assert time.monotonic() < deadline, "redis-server did not listen in 30 s"
         time.sleep(0.05)
 
 

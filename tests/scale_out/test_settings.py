@@ -55,7 +55,7 @@ def run_python(code: str, **env) -> str:
         env={**base, "DJANGO_SETTINGS_MODULE": "momento.settings", **PRODUCTION, **env},
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=120,  # a loaded two-core machine, while other tests start servers
     )
     assert result.returncode == 0, result.stderr
     return result.stdout
