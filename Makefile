@@ -25,13 +25,14 @@ $(VENV)/.installed-test: $(VENV)/.installed requirements-dev.lock
 
 # The browser and HTML checks need Debian's chromium (Playwright cannot download its own browser
 # here) and Java (the Nu HTML checker); axe-core and the checker come from npm, pinned by hash.
+# The scale-out tests start a Redis server of their own (tests/scale_out/).
 system-deps:
-	@command -v chromium >/dev/null && command -v java >/dev/null || $(MAKE) --no-print-directory install-system-deps
+	@command -v chromium >/dev/null && command -v java >/dev/null && command -v redis-server >/dev/null || $(MAKE) --no-print-directory install-system-deps
 
 install-system-deps:
-	@echo "Installing Debian's chromium and a Java runtime for the browser and HTML checks"
+	@echo "Installing Debian's chromium, a Java runtime and redis-server for the tests"
 	$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq
-	$(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium default-jre-headless >/dev/null
+	$(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium default-jre-headless redis-server >/dev/null
 
 node_modules/.installed: package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
