@@ -91,7 +91,8 @@ class Databases:
             self.prefix = "bench_"
 
     def name(self, label: str) -> str:
-        return self.prefix + "w" + "".join(c if c.isalnum() else "_" for c in label)
+        scale = label.removesuffix("×")
+        return self.prefix + "w" + "".join(c if c.isalnum() else "_" for c in scale)
 
     def url(self, name: str) -> str:
         return urlunsplit(urlsplit(self.base)._replace(path="/" + quote(name, safe="")))
