@@ -129,6 +129,8 @@ def production_env(database_url: str, port: int) -> dict[str, str]:
         ALLOWED_HOSTS=f"{HOST},localhost,testserver",
         DATABASE_URL=database_url,
         CONN_MAX_AGE="600",
+        # Kept on, as in production: wrk says https through X-Forwarded-Proto, like a proxy.
+        SECURE_SSL_REDIRECT="true",
         BENCHMARK_VIEWS="true",
         SITE_URL=f"http://{HOST}:{port}",
         STATIC_ROOT=str(WORK / "static"),
@@ -392,7 +394,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=max(2, min(4, os.cpu_count() or 2)))
     parser.add_argument("--port", type=int, default=18050)
     parser.add_argument("--cpu-requests", type=int, default=20, help="0 skips the CPU step")
-    parser.add_argument("--pages", nargs="+", help="only these pages (names), bare views kept")
+    parser.add_argument(
+        "--pages",
+        nargs="+",
+        choices=[page.name for page in PAGES],
+        metavar="PAGE",
+        help="only these pages, bare views kept: " + ", ".join(page.name for page in PAGES),
+    )
     parser.add_argument("--reuse", action="store_true", help="keep worlds already generated")
     parser.add_argument("--explain", action="store_true", help="also write the query plans")
     parser.add_argument("--explain-only", action="store_true", help="only the query plans")

@@ -295,3 +295,22 @@ def test_the_machine_is_described():
     box = report.machine()
     assert int(box["nproc"]) >= 1
     assert box["cpu"]
+
+
+def test_with_a_database_url_each_world_gets_a_sibling_database(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgres://bench:secret@db.example:5432/momento")
+    databases = run.Databases()  # connects only when a database is made
+    assert databases.name("10×") == "momento_bench_w10"
+    assert databases.name("demo") == "momento_bench_wdemo"
+    assert databases.url("momento_bench_w10") == (
+        "postgres://bench:secret@db.example:5432/momento_bench_w10"
+    )
+
+
+def test_the_app_under_test_runs_in_production_mode():
+    env = run.production_env("postgres://db/momento_bench_w1", 18050)
+    assert env["DEBUG"] == "false"
+    assert int(env["CONN_MAX_AGE"]) >= 60
+    assert env["BENCHMARK_VIEWS"] == "true"
+    assert env["DATABASE_URL"] == "postgres://db/momento_bench_w1"
+    assert env["SECURE_SSL_REDIRECT"] == "true"  # the pages answer 200 through the https header
