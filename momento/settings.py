@@ -301,6 +301,10 @@ STORAGES = {
     },
 }
 
+# Two bare views (momento/bench_views.py) that `make bench` measures every page against. Off
+# everywhere else: they would be URLs without an access rule.
+BENCHMARK_VIEWS = env_bool("BENCHMARK_VIEWS", False)
+
 # Security. Production is HTTPS only; development stays plain HTTP on localhost.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
