@@ -28,12 +28,12 @@ $(VENV)/.installed-test: $(VENV)/.installed requirements-dev.lock
 # here) and Java (the Nu HTML checker); axe-core and the checker come from npm, pinned by hash.
 # The scale-out tests start a Redis server of their own (tests/scale_out/).
 system-deps:
-	@command -v chromium >/dev/null && command -v java >/dev/null && command -v redis-server >/dev/null || $(MAKE) --no-print-directory install-system-deps
+	@command -v chromium >/dev/null && command -v java >/dev/null && command -v redis-server >/dev/null && command -v wrk >/dev/null || $(MAKE) --no-print-directory install-system-deps
 
 install-system-deps:
-	@echo "Installing Debian's chromium, a Java runtime and redis-server for the tests"
+	@echo "Installing Debian's chromium, a Java runtime, redis-server and wrk for the tests"
 	$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq
-	$(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium default-jre-headless redis-server >/dev/null
+	$(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium default-jre-headless redis-server wrk >/dev/null
 
 # The page benchmark's load tool is Debian's wrk.
 bench-deps:

@@ -5,7 +5,6 @@ stand-in server when it is installed."""
 
 import importlib.util
 import json
-import shutil
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -107,7 +106,6 @@ class _Recorder(BaseHTTPRequestHandler):
         pass
 
 
-@pytest.mark.skipif(not shutil.which("wrk"), reason="wrk is installed by `make bench`")
 def test_wrk_gives_each_connection_its_own_session(tmp_path):
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
     threading.Thread(target=server.serve_forever, daemon=True).start()
