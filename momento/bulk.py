@@ -10,6 +10,7 @@ column) stops the load with its name, so a model that grows cannot be loaded hal
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import islice
@@ -62,7 +63,11 @@ def _fill(model, field: models.Field, now: datetime.datetime):
         if field.primary_key:
             raise ValueError(f"{model.__name__}.{field.name}: give the key of every row.")
         value = field.get_default()
-        return now if value is not None and isinstance(value, datetime.datetime) else value
+        if isinstance(value, uuid.UUID):
+            raise ValueError(
+                f"{model.__name__}.{field.name}: one default for every row would repeat."
+            )
+        return now if isinstance(value, datetime.datetime) else value
     if field.null:
         return None
     if field.empty_strings_allowed and not field.is_relation:

@@ -36,6 +36,7 @@ PASSWORD = "momento-bench"
 MEMBERS_PER_SCALE = 2_000
 EVENTS_PER_SCALE = 200
 INVITATIONS_PER_SCALE = 20_000
+MAX_SCALE = 1000
 MIN_MEMBERS = 60  # enough for the sample and the targets at the smallest scales
 SAMPLE_SIZE = 50
 # The targets' sizes from scale 1 up; smaller worlds get them in proportion.
@@ -137,6 +138,11 @@ class World:
         return self.now - datetime.timedelta(days=days, hours=hours)
 
 
+def check_scale(scale: float) -> None:
+    if not 0 < scale <= MAX_SCALE:
+        raise WorldError(f"The scale must be a number above 0 and up to {MAX_SCALE}, such as 1.")
+
+
 def generate(*, scale: float, seed: int = 1) -> dict:
     """Fill an empty database with a world of this scale; returns the summary. Refuses (and
     writes nothing) when the database already has people."""
@@ -146,8 +152,7 @@ def generate(*, scale: float, seed: int = 1) -> dict:
     from payments import world as payments_world
     from profiles import world as profiles_world
 
-    if not scale > 0:
-        raise WorldError("The scale must be a positive number, such as 1 or 0.05.")
+    check_scale(scale)
     apps = (accounts_world, profiles_world, events_world, payments_world)
     started = time.monotonic()
     with transaction.atomic():

@@ -6,9 +6,11 @@ import json
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User, UserInternalMetrics
 from events.models import Attendance, Event, Interested, Invitation, Rating
@@ -17,6 +19,8 @@ from payments.models import Payment, Subscription, SubscriptionPayment
 from profiles.models import Follow, HostProfile, Like, SocialProfile, UserCity
 from tests.accounts.helpers import log_in
 
+# One worker generates the module's world once (make test runs --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("generate_world")
 SCALE = 0.05
 SEED = 7
 S = Invitation.Status
@@ -161,9 +165,7 @@ def test_seats_never_exceed_the_maximum_and_statuses_follow_confirmed_seats(worl
     assert not events.filter(waiting__gt=0, taken__lt=F("max_participants")).exists()
 
 
-def test_past_events_are_over_and_nothing_waits_on_them(world, db, django_user_model):
-    from django.utils import timezone
-
+def test_past_events_are_over_and_nothing_waits_on_them(world, db):
     past = Event.objects.filter(ends_at__lt=timezone.now())
     assert set(past.values_list("status", flat=True)) == {"completed", "cancelled"}
     upcoming = Event.objects.filter(starts_at__gt=timezone.now())
@@ -307,18 +309,49 @@ def test_key_pages_render_for_generated_members(targets, client, index):
     assert response.status_code == 200, (username, url)
 
 
-def test_command_flushes_generates_and_writes_the_summary(world, db, tmp_path, capsys):
-    path = tmp_path / "world.json"
-    call_command("generate_world", "--scale", "0.03", "--flush", "--summary", str(path))
-    summary = json.loads(path.read_text())
+def invitations_digest() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT md5(string_agg(id::text || profile_id::text || status, ',' ORDER BY id))"
+            "  FROM events_invitation"
+        )
+        return cursor.fetchone()[0]
+
+
+def test_command_flushes_generates_the_same_world_for_a_seed_and_writes_the_summary(
+    world, db, tmp_path, capsys
+):
+    runs = []
+    for run in range(2):
+        path = tmp_path / f"world-{run}.json"
+        call_command(
+            "generate_world", "--scale", "0.03", "--seed", "5", "--flush", "--summary", path
+        )
+        runs.append((json.loads(path.read_text()), invitations_digest()))
+    (summary, digest), (again, digest_again) = runs
     assert summary["counts"]["accounts_user"] == User.objects.count() == world_module.MIN_MEMBERS
     assert summary["targets"]["big_event_id"] == str(Event.objects.get(title="The big event").pk)
+    assert (again["targets"], again["counts"], digest_again) == (
+        summary["targets"],
+        summary["counts"],
+        digest,
+    )
     out = capsys.readouterr().out
     assert "big_host" in out and world_module.PASSWORD in out
 
 
-def test_command_refuses_a_database_with_people(world, db):
-    from django.core.management.base import CommandError
-
-    with pytest.raises(CommandError, match="already has people"):
-        call_command("generate_world", "--scale", "0.03", verbosity=0)
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--scale", "0.03"], "already has people"),
+        (["--scale", "0"], "above 0"),
+        (["--scale", "-1", "--flush"], "above 0"),
+        (["--scale", "nan"], "above 0"),
+        (["--scale", "1e9"], "up to 1000"),
+    ],
+)
+def test_command_refuses_and_changes_nothing(world, db, arguments, message):
+    users = User.objects.count()
+    with pytest.raises(CommandError, match=message):
+        call_command("generate_world", *arguments, verbosity=0)
+    assert User.objects.count() == users

@@ -22,9 +22,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, scale, seed, summary, flush, **options):
-        if flush:
-            call_command("flush", interactive=False, verbosity=0)
         try:
+            world.check_scale(scale)  # before anything is flushed
+            if flush:
+                call_command("flush", interactive=False, verbosity=0)
             result = world.generate(scale=scale, seed=seed)
         except world.WorldError as error:
             raise CommandError(error.message) from error
