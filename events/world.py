@@ -362,6 +362,10 @@ def _statuses(world: World, plan: Plan) -> list[str]:
             count[S.PAYMENT_FAILED] = rng.choice((0, 0, 1)) if paid else 0
         count[S.CANCELLED] = rng.choice((0, 0, 0, 1, 2))
         count[S.REMOVED] = rng.choice((0, 0, 0, 0, 1))
+    # A small world may not have enough people for all of them: the extras go first.
+    most_guests = len(world.pool) - 1
+    for status in (S.WAITLISTED, S.CANCELLED, S.REMOVED, S.PAYMENT_FAILED, S.OFFERED, S.HELD):
+        count[status] -= min(count[status], max(sum(count.values()) - most_guests, 0))
     rest = max(n - sum(count.values()), 0)
     answerable = open_ and upcoming and plan.answer_by > now
     shares = {S.SENT: 40 if answerable else 0, S.DECLINED: 35, S.EXPIRED: 15, S.WITHDRAWN: 10}
@@ -382,6 +386,8 @@ def _guests(world: World, plan: Plan, k: int) -> list[int]:
     chosen = [m for m in plan.forced if m != plan.host]
     taken = {plan.host, *chosen}
     pool = world.pool
+    if k > len(pool) - 1:
+        raise ValueError(f"{k} invitations to one event, for {len(pool)} people.")
     while len(chosen) < k:
         for member in rng.sample(pool, min(len(pool), k - len(chosen) + 2)):
             if member not in taken and len(chosen) < k:

@@ -1,7 +1,8 @@
 """The people side of a generated world (momento/world.py): the catalogs, every member's public
 profile with interests, moods and cities (exactly one current and one primary each), host
 profiles, and the social graph: likes, follows (pending, accepted, declined), a few blocks and
-reports. No photos: pages show their placeholder."""
+reports, and portraits for some: a handful of pictures stored once and shared by everyone's photo
+rows (deleting one such photo in the app deletes the files the others show too)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.db import connection
 
-from profiles import demo
+from profiles import demo, images
 from profiles.models import (
     Block,
     City,
@@ -19,6 +20,7 @@ from profiles.models import (
     Interest,
     Like,
     Mood,
+    Photo,
     ProfileInterest,
     ProfileMood,
     Report,
@@ -123,14 +125,20 @@ MODELS = [
     Follow,
     Block,
     Report,
+    Photo,
 ]
+
+
+PICTURES = 4  # stored once, each shown by many photo rows
+PHOTO_SHARE = 0.4  # of onboarded people, with one to three portraits
 
 
 def generate(world: World) -> None:
     _catalogs(world)
-    _profiles(world)
+    onboarded = _profiles(world)
     _hosts(world)
     _social_graph(world)
+    _photos(world, onboarded)
 
 
 def _catalogs(world: World) -> None:
@@ -142,9 +150,10 @@ def _catalogs(world: World) -> None:
     world.city_countries = [country for _, country in CITIES]
 
 
-def _profiles(world: World) -> None:
+def _profiles(world: World) -> list[bool]:
     rng, n = world.rng, world.members
     everyone_onboarded = {*range(3), *world.sample}
+    onboarded_at = [i in everyone_onboarded or rng.random() < 0.9 for i in range(n)]
     cities = range(len(world.city_ids))
     world.profile_ids = [world.uuid() for _ in range(n)]
     world.home_city = rng.choices(cities, weights=CITY_WEIGHTS, k=n)
@@ -152,7 +161,7 @@ def _profiles(world: World) -> None:
     def profiles():
         for i in range(n):
             joined = world.joined[i]
-            onboarded = i in everyone_onboarded or rng.random() < 0.9
+            onboarded = onboarded_at[i]
             first = world.first_names[i]
             home = CITIES[world.home_city[i]][0]
             yield (
@@ -213,6 +222,7 @@ def _profiles(world: World) -> None:
             ["id", "profile", "city", "is_current", "is_primary", "created_at"],
             (row for i in range(n) for row in _cities_of(world, i)),
         )
+    return onboarded_at
 
 
 # The rule of migration 0002's constraint trigger, for every person at once.
@@ -362,3 +372,36 @@ def _social_graph(world: World) -> None:
         ],
         reports(),
     )
+
+
+def _photos(world: World, onboarded: list[bool]) -> None:
+    """Last: the files stay behind in the storage if the transaction rolls back."""
+    rng = world.rng
+    if not any(onboarded):
+        return
+    pictures = [
+        images.save_variants(demo.demo_image(f"world{k}", demo.PORTRAIT_SIZE), folder="photos")
+        for k in range(PICTURES)
+    ]
+
+    def rows():
+        for i, done in enumerate(onboarded):
+            if not done or rng.random() >= PHOTO_SHARE:
+                continue
+            for position in range(rng.randint(1, 3)):
+                picture = rng.choice(pictures)
+                yield (
+                    world.uuid(),
+                    world.profile_ids[i],
+                    Photo.Kind.PORTRAIT,
+                    position,
+                    picture.names["large"],
+                    picture.names["medium"],
+                    picture.names["thumb"],
+                    picture.width,
+                    picture.height,
+                    world.joined[i],
+                )
+
+    fields = "id profile kind position large medium thumb width height created_at"
+    world.copy(Photo, fields.split(), rows())

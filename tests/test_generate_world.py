@@ -16,7 +16,7 @@ from accounts.models import User, UserInternalMetrics
 from events.models import Attendance, Event, Interested, Invitation, Rating
 from momento import world as world_module
 from payments.models import Payment, Subscription, SubscriptionPayment
-from profiles.models import Follow, HostProfile, Like, SocialProfile, UserCity
+from profiles.models import Follow, HostProfile, Like, Photo, SocialProfile, UserCity
 from tests.accounts.helpers import log_in
 
 # One worker generates the module's world once (make test runs --dist loadgroup).
@@ -87,7 +87,7 @@ def test_counts_follow_the_scale(world, db):
     events = round(world_module.EVENTS_PER_SCALE * SCALE)
     expected = min(world_module.INVITATIONS_PER_SCALE * SCALE, events * (members - 2))
     assert 0.8 * expected <= regular <= 1.2 * expected
-    for model in (Attendance, Rating, Like, Follow, Interested, Payment, Subscription):
+    for model in (Attendance, Rating, Like, Follow, Interested, Payment, Subscription, Photo):
         assert model.objects.exists(), model
 
 
@@ -143,6 +143,15 @@ def test_everyone_with_cities_has_one_current_and_one_primary(world, db):
     assert UserCity.objects.filter(is_current=True, is_primary=False).exists()
     assert Follow.objects.filter(status=Follow.Status.PENDING).exists()
     assert Follow.objects.filter(status=Follow.Status.ACCEPTED).exists()
+
+
+def test_photos_show_pictures_stored_once(world, db):
+    from django.core.files.storage import default_storage
+
+    names = set(Photo.objects.values_list("thumb", flat=True))
+    assert 1 <= len(names) <= 4 < Photo.objects.count()
+    assert all(default_storage.exists(name) for name in names)
+    assert not Photo.objects.filter(profile__onboarded_at__isnull=True).exists()
 
 
 # Events, seats and what followed them ---------------------------------------------------------
