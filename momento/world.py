@@ -9,8 +9,10 @@ to the moment it runs).
 
 What every page needs to agree with is kept: seats never above the maximum, event statuses that
 follow the confirmed seats, attendance only for confirmed guests of completed events, ratings
-only from those who came, payments that follow the seats. A constraint that fails stops the
-load (they are checked at once, not at commit).
+only from those who came, payments that follow the seats. Every constraint still holds: check
+constraints as the rows go in, unique indexes and foreign keys when momento/bulk.py puts them back
+at the end of the load (built and validated in one pass each), the cities trigger's rule by one
+query (profiles/world.py); a failure rolls the whole world back.
 
 Beside the proportional world, a few objects the benchmark looks for by name (`targets` in the
 summary), of the same size at every scale from 1 up, so that a page's cost at 1x and at 10x
@@ -162,7 +164,7 @@ def generate(*, scale: float, seed: int = 1) -> dict:
                 "(or pass --flush to empty this one first)."
             )
         with connection.cursor() as cursor:
-            # Every constraint checked as its rows go in, not all at once at commit.
+            # Nothing waits for the commit to be checked.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         world = World(
             scale=scale, seed=seed, now=timezone.now(), password_hash=make_password(PASSWORD)
