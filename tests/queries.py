@@ -18,3 +18,10 @@ def assert_same_queries_for_few_and_many(
     with assert_num_queries(len(few.captured_queries)):
         assert client.get(url).status_code == 200
     return len(few.captured_queries)
+
+
+def writes_in(sql: list[str]) -> list[str]:
+    """The statements among `sql` that change rows (INSERT, UPDATE, DELETE)."""
+    return [
+        s for s in sql if s.lstrip().split(None, 1)[0].upper() in {"INSERT", "UPDATE", "DELETE"}
+    ]
