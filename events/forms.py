@@ -4,6 +4,7 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
+from accounts.models import username_is
 from events.models import Event
 from profiles import images
 from profiles.models import City, HostProfile, Interest, SocialProfile
@@ -186,7 +187,11 @@ class InviteForm(forms.Form):
         if username.lower() == self.host.user.username.lower():
             raise forms.ValidationError(INVITE_YOURSELF)
         people = SocialProfile.objects.visible_to(self.host.user.social_profile)
-        profile = people.filter(user__username__iexact=username).select_related("user").first()
+        profile = (
+            people.filter(username_is(username, path="user__username"))
+            .select_related("user")
+            .first()
+        )
         if profile is None:
             raise forms.ValidationError("There is no member with this username.")
         return profile
