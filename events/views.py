@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from events import access, services, sharing
+from events import access, guest_list, services, sharing
 from events.forms import (
     CancelForm,
     DiscoverForm,
@@ -336,11 +336,17 @@ def guests(request, event_id):
         else:
             messages.success(request, f"{profile.display_name} is invited.")
             return redirect(request.path)
-    invitations = event.invitations.select_related("profile__user").order_by("-created_at", "pk")
+    page = paginate(
+        event.invitations.for_guest_list(),
+        order=guest_list.ORDER,
+        cursor=request.GET.get("after"),
+        size=guest_list.PAGE_SIZE,
+    )
     context = {
         "event": Event.objects.with_seats().get(pk=event.pk),
         "form": form,
-        "invitations": invitations[:200],
+        "page": page,
+        "rows": guest_list.guest_rows(event, page.items),
         "money": None if event.is_free else Payment.objects.filter(event=event).totals(),
     }
     return render(request, "events/event_guests.html", context)

@@ -7,12 +7,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.models import User
 from events.factories import HostProfileFactory
 from events.forms import InviteForm
 from profiles import access
-from profiles.models import Block, SocialProfile
-from tests.plans import analyze, plan_of
+from profiles.models import Block
+from tests.plans import analyze, bulk_profiles, plan_of
 
 pytestmark = pytest.mark.django_db
 
@@ -21,12 +20,9 @@ INDEX = "user_username_ci_unique"
 
 @pytest.fixture
 def many_people(db):
-    users = User.objects.bulk_create(
-        User(email=f"crowd{n}@example.com", username=f"Crowd{n}", password="!") for n in range(3000)
-    )
-    SocialProfile.objects.bulk_create(SocialProfile(user=user) for user in users)
+    profiles = bulk_profiles(3000, prefix="Crowd")
     analyze("accounts_user", "profiles_socialprofile")
-    return users
+    return [profile.user for profile in profiles]
 
 
 def sql_of(load) -> list[str]:
