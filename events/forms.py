@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from accounts.models import username_is
 from events.models import Event
+from momento.forms import load_choices
 from profiles import images
 from profiles.models import City, HostProfile, Interest, SocialProfile
 
@@ -205,6 +206,7 @@ class InviteToEventForm(forms.Form):
     def __init__(self, *args, host: HostProfile, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["event"].queryset = Event.objects.hosted_by(host).open().upcoming()
+        load_choices(self)
 
 
 class DiscoverForm(forms.Form):
@@ -221,6 +223,10 @@ class DiscoverForm(forms.Form):
     tag = forms.ModelChoiceField(Interest.objects.all(), required=False, empty_label="Any tag")
     price = forms.ChoiceField(choices=PRICES, required=False)
     kind = forms.ChoiceField(choices=KINDS, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        load_choices(self)
 
     def clean(self):
         data = super().clean()
