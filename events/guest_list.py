@@ -5,9 +5,9 @@ values, so a row costs a few variable lookups and one date format."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from django.utils import timezone
+from django.utils.dates import MONTHS_3
 
 from events.models import Event, Invitation
 from momento.urlmaker import STR_SLOT, UUID_SLOT, url_maker
@@ -22,7 +22,8 @@ class GuestRow:
     profile_url: str
     asked: bool
     status: str
-    since: datetime  # in the current time zone
+    # "3 Feb, 14:05": the date filter's "j M, H:i", in the current time zone and language
+    since: str
     since_iso: str
     action: str  # "withdraw", "remove" or ""
     action_url: str
@@ -36,6 +37,7 @@ def guest_rows(event: Event, invitations: list[Invitation]) -> list[GuestRow]:
         "remove": url_maker("events:remove-guest", event.pk, UUID_SLOT),
     }
     labels = dict(Invitation.Status.choices)
+    months = {number: str(name).title() for number, name in MONTHS_3.items()}  # translated once
     rows = []
     for invitation in invitations:
         action = _action(event, invitation)
@@ -46,7 +48,7 @@ def guest_rows(event: Event, invitations: list[Invitation]) -> list[GuestRow]:
                 profile_url=profile_url(invitation.profile.user.username),
                 asked=invitation.asked,
                 status=labels.get(invitation.status, invitation.status),
-                since=since,
+                since=f"{since.day} {months[since.month]}, {since:%H:%M}",
                 since_iso=since.strftime("%Y-%m-%dT%H:%M%z"),
                 action=action,
                 action_url=action_urls[action](invitation.pk) if action else "",

@@ -428,7 +428,7 @@ def hosting(request):
             "host": host,
             "upcoming": upcoming[:UPCOMING_SHOWN],
             "more_upcoming": len(upcoming) > UPCOMING_SHOWN,
-            "cancelled": list(cancelled.order_by("starts_at", "pk")[:UPCOMING_SHOWN]),
+            "cancelled": list(cancelled.order_by("starts_at", "pk")[:100]),
             "page": past,
         },
     )

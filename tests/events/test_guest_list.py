@@ -8,7 +8,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from events import guest_list
 from events.factories import EventFactory, InvitationFactory
@@ -91,6 +92,20 @@ def test_each_row_links_where_reverse_would(client, host):
     assert reverse("events:withdraw", args=[event.pk, sent.pk]) in page
     assert reverse("events:remove-guest", args=[event.pk, confirmed.pk]) in page
     assert str(declined.pk) not in page  # nothing to do about a declined invitation
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_each_row_says_when_as_the_date_filter_would(language):
+    event = EventFactory()
+    invitation = InvitationFactory(event=event)
+    invitation.updated_at = datetime.datetime(2026, 2, 3, 14, 5, tzinfo=datetime.UTC)
+
+    with translation.override(language):
+        (row,) = guest_list.guest_rows(event, [invitation])
+
+    with translation.override(language):
+        assert row.since == date_format(invitation.updated_at, "j M, H:i")
+    assert row.since_iso == "2026-02-03T14:05+0000"
 
 
 def test_a_cancelled_events_guests_have_no_actions(client, host):
