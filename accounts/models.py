@@ -4,7 +4,16 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
+from django.db.models import Value
 from django.db.models.functions import Lower
+from django.db.models.lookups import Exact
+
+
+def username_is(username: str, *, path: str = "username") -> Exact:
+    """Case-insensitive username match, for `filter()`: `LOWER(username) = LOWER(%s)`, which the
+    `user_username_ci_unique` index serves (`username__iexact` compiles to UPPER() and scans
+    every user). `path` reaches the field from another model: `path="user__username"`."""
+    return Exact(Lower(path), Lower(Value(username)))
 
 
 class UserManager(DjangoUserManager):

@@ -1,8 +1,10 @@
 """Glue that must hold for every way a user is created (sign-up, admin, createsuperuser, tests)."""
 
+from allauth.account.signals import user_logged_in
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from accounts.middleware import note_activity_recorded
 from accounts.models import User, UserInternalMetrics
 
 
@@ -10,3 +12,9 @@ from accounts.models import User, UserInternalMetrics
 def create_internal_metrics(sender, instance, created, raw=False, **kwargs):
     if created and not raw:
         UserInternalMetrics.objects.get_or_create(user=instance)
+
+
+@receiver(user_logged_in, dispatch_uid="accounts.note_session_activity_at_log_in")
+def note_session_activity_at_log_in(sender, request, **kwargs):
+    # allauth's own receiver has just written the session's row: the next request needn't.
+    note_activity_recorded(request)

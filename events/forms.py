@@ -4,7 +4,9 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
+from accounts.models import username_is
 from events.models import Event
+from momento.forms import load_choices
 from profiles import images
 from profiles.models import City, HostProfile, Interest, SocialProfile
 
@@ -186,7 +188,11 @@ class InviteForm(forms.Form):
         if username.lower() == self.host.user.username.lower():
             raise forms.ValidationError(INVITE_YOURSELF)
         people = SocialProfile.objects.visible_to(self.host.user.social_profile)
-        profile = people.filter(user__username__iexact=username).select_related("user").first()
+        profile = (
+            people.filter(username_is(username, path="user__username"))
+            .select_related("user")
+            .first()
+        )
         if profile is None:
             raise forms.ValidationError("There is no member with this username.")
         return profile
@@ -200,6 +206,7 @@ class InviteToEventForm(forms.Form):
     def __init__(self, *args, host: HostProfile, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["event"].queryset = Event.objects.hosted_by(host).open().upcoming()
+        load_choices(self)
 
 
 class DiscoverForm(forms.Form):
@@ -216,6 +223,10 @@ class DiscoverForm(forms.Form):
     tag = forms.ModelChoiceField(Interest.objects.all(), required=False, empty_label="Any tag")
     price = forms.ChoiceField(choices=PRICES, required=False)
     kind = forms.ChoiceField(choices=KINDS, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        load_choices(self)
 
     def clean(self):
         data = super().clean()

@@ -272,6 +272,20 @@ class InvitationQuerySet(models.QuerySet):
         """Invitations that take a seat: confirmed, or held while the guest pays."""
         return self.filter(status__in=Invitation.SEAT_STATUSES)
 
+    def for_guest_list(self):
+        """What a row of the host's guests page shows (events/guest_list.py), and nothing else:
+        no private field of the guest is even loaded."""
+        return self.select_related("profile__user").only(
+            "event",  # read by event.invitations, which sets each row's event
+            "status",
+            "asked",
+            "created_at",
+            "updated_at",
+            "profile__preferred_name",
+            "profile__first_name",
+            "profile__user__username",
+        )
+
     def for_my_events(self, profile: SocialProfile):
         """One person's "my events": every seat they have or had (confirmed, given back or
         removed), with the event's start as `starts` (the page's keyset) and what was refunded
@@ -454,6 +468,8 @@ class Invitation(models.Model):
         indexes = [
             # Seats taken on an event (confirmed + held), counted under the event's row lock.
             models.Index(fields=["event", "status"], name="invitation_event_status_idx"),
+            # The host's guests page: one event's invitations newest first, keyset-paginated.
+            models.Index(fields=["event", "-created_at", "-id"], name="invitation_guests_idx"),
             # A person's invitations, newest first.
             models.Index(fields=["profile", "-created_at"], name="invitation_profile_idx"),
             # The waitlist, first come first served.

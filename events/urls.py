@@ -52,4 +52,5 @@ urlpatterns = [
     path("me/invitations/<uuid:invitation_id>/cancel/", views.cancel_seat, name="cancel-seat"),
     path("me/events/", views.my_events, name="my-events"),
     path("me/hosting/", views.hosting, name="hosting"),
+    path("me/hosting/upcoming/", views.hosting_upcoming, name="hosting-upcoming"),
 ]

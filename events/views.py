@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from events import access, services, sharing
+from events import access, guest_list, services, sharing
 from events.forms import (
     CancelForm,
     DiscoverForm,
@@ -336,11 +336,17 @@ def guests(request, event_id):
         else:
             messages.success(request, f"{profile.display_name} is invited.")
             return redirect(request.path)
-    invitations = event.invitations.select_related("profile__user").order_by("-created_at", "pk")
+    page = paginate(
+        event.invitations.for_guest_list(),
+        order=guest_list.ORDER,
+        cursor=request.GET.get("after"),
+        size=guest_list.PAGE_SIZE,
+    )
     context = {
         "event": Event.objects.with_seats().get(pk=event.pk),
         "form": form,
-        "invitations": invitations[:200],
+        "page": page,
+        "rows": guest_list.guest_rows(event, page.items),
         "money": None if event.is_free else Payment.objects.filter(event=event).totals(),
     }
     return render(request, "events/event_guests.html", context)
@@ -393,18 +399,25 @@ def invite_person(request, username):
     return redirect(person.get_absolute_url())
 
 
+UPCOMING_SHOWN = 10  # on the dashboard; the rest on "all upcoming", a page at a time
+
+
+def _hosted(host):
+    return Event.objects.hosted_by(host).with_seats().select_related("city")
+
+
 @login_required
 @require_GET
 def hosting(request):
     host = access.own_host_profile(request.user)
     if host is None:
         return render(request, "events/hosting.html", {"host": None})
-    events = Event.objects.hosted_by(host).with_seats().select_related("city")
     now = timezone.now()
-    upcoming = events.open().filter(ends_at__gt=now).order_by("starts_at", "pk")
-    cancelled = events.filter(status=Event.Status.CANCELLED, starts_at__gt=now)
+    upcoming = _hosted(host).open().filter(ends_at__gt=now).order_by("starts_at", "pk")
+    upcoming = list(upcoming[: UPCOMING_SHOWN + 1])
+    cancelled = _hosted(host).filter(status=Event.Status.CANCELLED, starts_at__gt=now)
     past = paginate(
-        events.with_attendance().filter(ends_at__lte=now),
+        _hosted(host).with_attendance().filter(ends_at__lte=now),
         order=("-starts_at", "-pk"),
         cursor=request.GET.get("after"),
     )
@@ -413,11 +426,27 @@ def hosting(request):
         "events/hosting.html",
         {
             "host": host,
-            "upcoming": list(upcoming[:100]),
+            "upcoming": upcoming[:UPCOMING_SHOWN],
+            "more_upcoming": len(upcoming) > UPCOMING_SHOWN,
             "cancelled": list(cancelled.order_by("starts_at", "pk")[:100]),
             "page": past,
         },
     )
+
+
+@login_required
+@require_GET
+def hosting_upcoming(request):
+    """All of a host's upcoming events, in start order, a page at a time."""
+    host = access.own_host_profile(request.user)
+    if host is None:
+        return redirect("events:hosting")
+    page = paginate(
+        _hosted(host).open().filter(ends_at__gt=timezone.now()),
+        order=("starts_at", "pk"),
+        cursor=request.GET.get("after"),
+    )
+    return render(request, "events/hosting_upcoming.html", {"page": page})
 
 
 # Giving a seat back ----------------------------------------------------------------------------

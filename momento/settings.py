@@ -100,7 +100,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "accounts.middleware.ThrottledUserSessionsMiddleware",
 ]
 
 ROOT_URLCONF = "momento.urls"
@@ -198,6 +198,8 @@ ACCOUNT_RATE_LIMITS = {
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Momento"
 USERSESSIONS_TRACK_ACTIVITY = True
+# A session's last seen, IP and user agent: recorded at most every 5 min (accounts/middleware.py).
+USERSESSIONS_ACTIVITY_INTERVAL = 300
 
 # Email: every message goes through the task queue; the worker hands it to EMAIL_DELIVERY_BACKEND.
 EMAIL_BACKEND = "accounts.mail.TaskEmailBackend"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from accounts.models import username_is
 from profiles.models import Block, Follow, HostProfile, Photo, SocialProfile, UserCity
 
 
@@ -17,7 +18,7 @@ def profile_for_viewer(user, username: str) -> SocialProfile:
     """Someone's profile as `user` may see it (`user` may be anonymous)."""
     profile = get_object_or_404(
         SocialProfile.objects.select_related("user"),
-        user__username__iexact=username,
+        username_is(username, path="user__username"),
         user__is_active=True,
     )
     if user.is_authenticated and Block.exists_between(own_profile(user), profile):
@@ -61,6 +62,6 @@ def city_for_owner(user, user_city_id) -> UserCity:
 def blocked_by_me(user, username: str) -> SocialProfile:
     return get_object_or_404(
         SocialProfile.objects.select_related("user"),
-        user__username__iexact=username,
+        username_is(username, path="user__username"),
         blocked_by__blocker=own_profile(user),
     )

@@ -1,5 +1,6 @@
 from django import forms
 
+from momento.forms import load_choices
 from profiles import images
 from profiles.models import City, HostProfile, Interest, Mood, Report, SocialProfile
 from profiles.services import MAX_MOODS, PROFILE_FIELDS
@@ -79,3 +80,7 @@ class BrowseForm(forms.Form):
         Interest.objects.all(), required=False, empty_label="Any interest"
     )
     mood = forms.ModelChoiceField(Mood.objects.all(), required=False, empty_label="Any mood")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        load_choices(self)

@@ -148,6 +148,7 @@ RULES: dict[str, Rule] = {
     "events:my-invitations": SIGNED_IN,
     "events:my-events": SIGNED_IN,
     "events:hosting": SIGNED_IN,
+    "events:hosting-upcoming": Rule(FOUND, FOUND, roles={"host": OK}),  # others: the dashboard
     "events:create": Rule(FOUND, FOUND, roles={"host": OK}),  # others: become a host first
     "events:detail": Rule(FOUND, NOT_FOUND, roles=INVITED, url=lambda w: _event("detail", w)),
     "events:edit": Rule(FOUND, NOT_FOUND, roles={"host": OK}, url=lambda w: _event("edit", w)),

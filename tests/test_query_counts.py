@@ -1,0 +1,112 @@
+"""Each main page's exact number of SQL queries, in the harness world (tests/harness/world.py),
+and no query while its template renders (tests/queries.py says why and how).
+
+Exact counts catch what "the same with 2 and 20 rows" can't: a query added to every request, or
+a page that quietly grows by one. A signed-in request costs 2 before the view runs (its session
+and its user, tests/test_request_floor.py); an anonymous one costs none. When a page's count
+changes on purpose, change it here and say why in the commit.
+
+The world is built once per module inside a transaction that is rolled back; each page is
+requested once to warm the session and Django's caches, then measured.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.harness.site import client_for
+from tests.harness.world import ANONYMOUS, build_world
+from tests.queries import queries_while_rendering, writes_in
+
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("query_counts")]
+
+
+def event(name):
+    return lambda w: reverse(name, args=[w.objects["event"].pk])
+
+
+# page: (who asks, its URL in the world, exact queries). Signed-in counts include the 2 of the
+# floor (session, user).
+PAGES = {
+    "home, logged out": (ANONYMOUS, lambda w: reverse("home"), 0),
+    # + profile, what waits for an answer, the next seat, "am I a host"
+    "home, a guest": ("guest", lambda w: reverse("home"), 6),
+    # + the same, and the host's next event with its seats
+    "home, the host": ("host", lambda w: reverse("home"), 7),
+    # the city and tag options, a page of events
+    "discovery, logged out": (ANONYMOUS, lambda w: reverse("events:discover"), 3),
+    # + profile and current city (the default filter)
+    "discovery, a guest": ("guest", lambda w: reverse("events:discover"), 7),
+    # the event, its counts, its tags, the guest count
+    "event page, logged out (public)": (
+        ANONYMOUS,
+        lambda w: reverse("events:detail", args=[w.objects["public_event"].pk]),
+        4,
+    ),
+    # + profile, blocks and "am I invited" (the private event's access), my invitation,
+    # "interested", the visible guests' cards
+    "event page, a guest": ("guest", event("events:detail"), 12),
+    # + profile, the invitations' funnel, "interested", the guests' cards
+    "event page, the host": ("host", event("events:detail"), 10),
+    # + host profile, upcoming, cancelled, a page of past events (each with its seat counts)
+    "hosting": ("host", lambda w: reverse("events:hosting"), 6),
+    # + host profile, a page of upcoming events
+    "hosting, all upcoming": ("host", lambda w: reverse("events:hosting-upcoming"), 4),
+    # + the event, a page of invitations, the event's seats (a free event: no fees' totals)
+    "guests": ("host", event("events:guests"), 5),
+    # + profile, the person, blocks, then every fact on the page one query each
+    "profile": ("guest", lambda w: reverse("profiles:profile", args=[w.host.username]), 19),
+    # + profile, the city, interest and mood options, a page of cards
+    "people": ("guest", lambda w: reverse("profiles:browse"), 7),
+    # + profile, a page of invitations
+    "my invitations": ("invitee", lambda w: reverse("events:my-invitations"), 4),
+    # + profile, upcoming seats, a page of past ones
+    "my events": ("guest", lambda w: reverse("events:my-events"), 5),
+    # + the plan giving premium, else the latest one (two reads when there is none)
+    "pricing, a guest": ("guest", lambda w: reverse("payments:pricing"), 4),
+}
+
+
+@dataclass
+class Measure:
+    status: int
+    sql: list[str]
+    while_rendering: list[str]
+
+
+@pytest.fixture(scope="module")
+def measures(django_db_setup, django_db_blocker) -> dict[str, Measure]:
+    with django_db_blocker.unblock(), transaction.atomic():
+        world = build_world()
+        clients = {}
+        measured = {}
+        for page, (role, url_of, _) in PAGES.items():
+            client = clients.setdefault(role, client_for(world, role))
+            url = url_of(world)
+            client.get(url)
+            with CaptureQueriesContext(connection) as captured, queries_while_rendering() as seen:
+                response = client.get(url)
+            sql = [query["sql"] for query in captured.captured_queries]
+            measured[page] = Measure(response.status_code, sql, seen)
+        transaction.set_rollback(True)
+    return measured
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_each_main_page_runs_its_pinned_number_of_queries(measures, name):
+    measure = measures[name]
+    assert measure.status == 200
+    assert len(measure.sql) == PAGES[name][2], "\n".join(measure.sql)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_no_main_page_queries_while_its_template_renders(measures, name):
+    assert measures[name].while_rendering == []
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_reading_a_main_page_writes_nothing(measures, name):
+    assert writes_in(measures[name].sql) == []

@@ -1,0 +1,24 @@
+import uuid
+
+import pytest
+from django.urls import reverse
+
+from momento.urlmaker import STR_SLOT, UUID_SLOT, url_maker
+
+
+@pytest.mark.parametrize("username", ["alice", "José", "a+b@c.d", "o'neil", "50%_off", "x y"])
+def test_a_made_url_is_the_one_reverse_gives(username):
+    assert url_maker("profiles:profile", STR_SLOT)(username) == reverse(
+        "profiles:profile", args=[username]
+    )
+
+
+def test_slots_are_filled_in_order_beside_fixed_arguments():
+    event, invitation = uuid.uuid4(), uuid.uuid4()
+    make = url_maker("events:withdraw", event, UUID_SLOT)
+    assert make(invitation) == reverse("events:withdraw", args=[event, invitation])
+
+
+def test_the_wrong_number_of_values_is_refused():
+    with pytest.raises(TypeError):
+        url_maker("events:withdraw", uuid.uuid4(), UUID_SLOT)()
