@@ -296,13 +296,9 @@ class InvitationQuerySet(models.QuerySet):
         refunded = payment.objects.filter(
             invitation=OuterRef("pk"), status__in=("refunded", "released")
         )
-        host_user = OuterRef("event__host__user")
         return (
-            self.filter(
-                profile=profile, status__in=(Invitation.Status.CONFIRMED, *Invitation.GIVEN_BACK)
-            )
-            .exclude(Exists(Block.objects.filter(blocker=profile, blocked__user=host_user)))
-            .exclude(Exists(Block.objects.filter(blocker__user=host_user, blocked=profile)))
+            self.of_visible_events(profile)
+            .filter(status__in=(Invitation.Status.CONFIRMED, *Invitation.GIVEN_BACK))
             .select_related("event__city", "event__host")
             .annotate(
                 starts=models.F("event__starts_at"),
@@ -315,8 +311,15 @@ class InvitationQuerySet(models.QuerySet):
         return self.select_related("event__city", "event__host")
 
     def of_visible_events(self, profile: SocialProfile):
-        """The profile's invitations, without those to events of hosts blocked either way."""
-        return self.filter(profile=profile, event__in=Event.objects.visible_to(profile))
+        """The profile's invitations, without those to events of hosts blocked either way: two
+        correlated EXISTS per invitation, so the cost follows the person's invitations, not
+        the number of events on the site."""
+        host_user = OuterRef("event__host__user")
+        return (
+            self.filter(profile=profile)
+            .exclude(Exists(Block.objects.filter(blocker=profile, blocked__user=host_user)))
+            .exclude(Exists(Block.objects.filter(blocker__user=host_user, blocked=profile)))
+        )
 
     def answers_first(self):
         """Annotated for "my invitations" (order by `ANSWERS_FIRST`): the ones waiting for the
