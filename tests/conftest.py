@@ -17,6 +17,33 @@ from tests.queue import run_worker
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """`--dist loadgroup` sends each xdist_group to one worker by adding `@group` to the test ids
+    in the worker; pytest 9.2 keeps ids in `item._id`, so xdist 3.8's rename (`item._nodeid`) is
+    lost and the groups are silently spread over both workers: the every-page crawl then ran
+    once per worker (pytest-xdist issue 1386). Until xdist catches up, apply its rename here, and
+    fail loudly rather than spread a group again."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    from _pytest.nodeid import NodeId
+
+    for item in items:
+        groups = sorted(
+            {
+                str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+                for m in item.iter_markers("xdist_group")
+            }
+        )
+        if not groups:
+            continue
+        suffix = "@" + "_".join(groups)
+        if not item.nodeid.endswith(suffix):
+            item._id = NodeId.parse(item.nodeid + suffix)
+        if item.nodeid != getattr(item, "_nodeid", item.nodeid) or not item.nodeid.endswith(suffix):
+            raise pytest.UsageError(f"cannot put {item.nodeid} in its xdist group {suffix}")
+
+
 def pytest_configure(config):
     from django.conf import settings
 
