@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -136,14 +137,27 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
-# One cache shared by every app process (rate limits, allauth): a table in PostgreSQL, created
-# by a migration, so scaling out needs no extra service.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "momento_cache",
+# One cache shared by every app process (rate limits, allauth). By default a table in PostgreSQL,
+# created by a migration (and by `createcachetable` in the Procfile's release), so scaling out
+# needs no extra service. With REDIS_URL, Django's own Redis cache instead, and the sessions live
+# there too: rate limits and sessions leave PostgreSQL (allauth.usersessions still keeps its
+# list of each person's sessions there, and ends one by deleting it from the cache).
+REDIS_URL = env("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        }
     }
-}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "momento_cache",
+        }
+    }
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
@@ -240,18 +254,56 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
-# Uploaded photos are served by Django only where nothing else serves them (development, the
-# demo, tests); production points MEDIA_URL at object storage or a web server instead.
-SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Uploaded photos: a local folder, or S3-compatible object storage (django-storages) when
+# AWS_STORAGE_BUCKET_NAME is set, so every app server sees the same files. Credentials come from
+# AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or the machine's role), read by boto3 itself.
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME")
+if AWS_STORAGE_BUCKET_NAME:
+    MEDIA_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL"),
+            "region_name": env("AWS_S3_REGION_NAME"),
+            "custom_domain": env("AWS_S3_CUSTOM_DOMAIN"),
+            # Signed, expiring links by default: the bucket can stay private.
+            "querystring_auth": env_bool("AWS_QUERYSTRING_AUTH", True),
+            # Like the local folder: a name already taken gets a new one, never overwritten.
+            "file_overwrite": False,
+        },
+    }
+    # Where pages load the photos from (the img-src of the Content-Security-Policy).
+    if env("AWS_S3_CUSTOM_DOMAIN"):
+        MEDIA_ORIGINS = [f"https://{env('AWS_S3_CUSTOM_DOMAIN')}"]
+    elif env("AWS_S3_ENDPOINT_URL"):
+        endpoint = urlsplit(env("AWS_S3_ENDPOINT_URL"))
+        MEDIA_ORIGINS = [f"{endpoint.scheme}://{endpoint.netloc}"]
+    else:
+        MEDIA_ORIGINS = [
+            "https://s3.amazonaws.com",
+            f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com",
+        ]
+else:
+    MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    MEDIA_ORIGINS = []
+# Uploaded photos are served by Django only where nothing else serves them (development, the
+# demo, tests); production serves them from object storage or a web server instead.
+SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG and not AWS_STORAGE_BUCKET_NAME)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
+    # Static files stay with the app, served by whitenoise from what collectstatic gathered at
+    # build time (hashed names, cached for ever).
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# Two bare views (momento/bench_views.py) that `make bench` measures every page against. Off
+# everywhere else: they would be URLs without an access rule.
+BENCHMARK_VIEWS = env_bool("BENCHMARK_VIEWS", False)
 
 # Security. Production is HTTPS only; development stays plain HTTP on localhost.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -271,7 +323,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [NONE],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *MEDIA_ORIGINS],
         "font-src": [SELF],
         "connect-src": [SELF],
         "manifest-src": [SELF],

@@ -24,6 +24,11 @@ urlpatterns = [
     path("", include("payments.urls")),
 ]
 
+if settings.BENCHMARK_VIEWS:
+    from momento import bench_views
+
+    urlpatterns += bench_views.urlpatterns
+
 if settings.SERVE_MEDIA:
     media_prefix = settings.MEDIA_URL.strip("/")
     urlpatterns.append(

@@ -62,7 +62,7 @@ def test_a_guest_accepts_and_declines_from_the_home_page_in_place(page: Page, li
     page.reload()
     expect(page.get_by_role("heading", name="Nothing waits for your answer")).to_be_visible()
     next_event = page.get_by_role("region", name="Your next event")
-    expect(next_event.get_by_role("link", name="Picnic by the river")).to_be_visible()
+    expect(next_event.get_by_role("link", name="Picnic by the river", exact=True)).to_be_visible()
     expect(next_event.get_by_text(f"Where: {ADDRESS}, Lyon")).to_be_visible()
 
 

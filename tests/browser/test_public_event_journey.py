@@ -42,7 +42,7 @@ def test_a_shared_public_event_opens_logged_out_and_logging_in_comes_back_to_it(
     page.get_by_role("link", name="Log in to ask for a seat").click()
     page.get_by_label("Email").fill("cleo@example.com")
     page.get_by_label(re.compile(r"^Password:?$")).fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     expect(page).to_have_url(f"{live_server.url}{event.get_absolute_url()}")
     page.get_by_role("button", name="Ask for a seat").click()
     expect(page.get_by_text("You have a seat at Canal picnic.")).to_be_visible()

@@ -66,14 +66,12 @@ def sweep() -> int:
     return tasks.process_missed_webhook_events.func(timestamp=0)
 
 
-# A fixed UUID that is no payment's: a random one would name the test differently in each
-# pytest-xdist worker, and xdist refuses to run when the workers collect different tests.
 @pytest.mark.parametrize(
     "payment_id",
     [
         "not-a-uuid",
         "12345",
-        "5b0c7d3e-2f4a-4c1e-9d8b-6a7f1e2c3d4b",
+        "1971eb0a-cb34-4bb3-9272-dd71001e03fe",
         "00000000-0000-0000-0000-000000000000",
     ],
 )
