@@ -7,11 +7,21 @@ from dataclasses import dataclass
 
 import pytest
 from django.core import mail
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from procrastinate.contrib.django import app as task_app
 from procrastinate.testing import InMemoryConnector
 
 from accounts.factories import UserFactory
 from tests.queue import run_worker
+
+# Hypothesis (tests/harness/test_forms.py): `make test` runs the "ci" profile, the same examples
+# on every run and machine (a failure seen once is seen again); HYPOTHESIS_PROFILE=thorough
+# draws more, and new ones each run, for a long look by hand.
+_HYPOTHESIS = {"deadline": None, "database": None, "suppress_health_check": list(HealthCheck)}
+hypothesis_settings.register_profile("ci", max_examples=8, derandomize=True, **_HYPOTHESIS)
+hypothesis_settings.register_profile("thorough", max_examples=40, **_HYPOTHESIS)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM must still be usable.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
