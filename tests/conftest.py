@@ -7,14 +7,51 @@ from dataclasses import dataclass
 
 import pytest
 from django.core import mail
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from procrastinate.contrib.django import app as task_app
 from procrastinate.testing import InMemoryConnector
 
 from accounts.factories import UserFactory
 from tests.queue import run_worker
 
+# Hypothesis (tests/harness/test_forms.py): `make test` runs the "ci" profile, the same examples
+# on every run and machine (a failure seen once is seen again); HYPOTHESIS_PROFILE=thorough
+# draws more, and new ones each run, for a long look by hand.
+_HYPOTHESIS = {"deadline": None, "database": None, "suppress_health_check": list(HealthCheck)}
+hypothesis_settings.register_profile("ci", max_examples=8, derandomize=True, **_HYPOTHESIS)
+hypothesis_settings.register_profile("thorough", max_examples=40, **_HYPOTHESIS)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
 # Playwright's sync API runs an event loop in the test thread; Django's ORM must still be usable.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """`--dist loadgroup` sends each xdist_group to one worker by adding `@group` to the test ids
+    in the worker; pytest 9.2 keeps ids in `item._id`, so xdist 3.8's rename (`item._nodeid`) is
+    lost and the groups are silently spread over both workers: the every-page crawl then ran
+    once per worker (pytest-xdist issue 1386). Until xdist catches up, apply its rename here, and
+    fail loudly rather than spread a group again."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    from _pytest.nodeid import NodeId
+
+    for item in items:
+        groups = sorted(
+            {
+                str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+                for m in item.iter_markers("xdist_group")
+            }
+        )
+        if not groups:
+            continue
+        suffix = "@" + "_".join(groups)
+        if not item.nodeid.endswith(suffix):
+            item._id = NodeId.parse(item.nodeid + suffix)
+        if item.nodeid != getattr(item, "_nodeid", item.nodeid) or not item.nodeid.endswith(suffix):
+            raise pytest.UsageError(f"cannot put {item.nodeid} in its xdist group {suffix}")
 
 
 def pytest_configure(config):

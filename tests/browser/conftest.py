@@ -5,7 +5,8 @@ Every HTML document the live server sends during the test is recorded on the ser
 led to it. The `page` fixture's page may log no error (a Content-Security-Policy violation, a
 failed script). When the test ends, every recorded document is replayed in a fresh tab with its
 own headers, and axe-core must find no serious or critical violation in it (nor may the tab log
-an error, such as a CSP violation); the Nu checker must find no error.
+an error, such as a CSP violation); the Nu checker (one long-lived server per test process)
+must find no error.
 """
 
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from tests.browser.recorder import Document, recording
-from tests.harness.checkers import AXE_JS, axe_violations, validate_html
+from tests.harness.checkers import AXE_JS, axe_violations, start_html_checker, validate_html
 
 __all__ = ["Audit", "Document"]
 
@@ -66,6 +67,7 @@ def _audit_every_page(request):
     if request.node.get_closest_marker("browser") is None:
         yield None
         return
+    start_html_checker()  # the JVM starts while the test runs; the audit waits for it
     audit = Audit()
     with recording() as documents:
         audit.documents = documents

@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.urls import Resolver404, resolve, reverse
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tests.harness.access import visit_every_route
@@ -135,10 +135,10 @@ def submissions(form: Form):
 
 
 def fuzz(form: Form, world) -> None:
-    @settings(
-        max_examples=12, deadline=None, database=None, suppress_health_check=list(HealthCheck)
-    )
+    # As many examples as the Hypothesis profile says (tests/conftest.py), and always one with
+    # every field left out.
     @given(values=submissions(form))
+    @example(values=dict.fromkeys(form.fields))
     def submit(values):
         cache.clear()  # rate limits would turn every later example into a 429
         client = client_for(world, form.role)
