@@ -160,6 +160,16 @@ def task_queue():
 
 
 @pytest.fixture(autouse=True)
+def _end_races_after_each_test():
+    # tests/races.py keeps its threads and their connections between the rounds of a test;
+    # none outlives the test.
+    yield
+    from tests.races import end_races
+
+    end_races()
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache_after_transactional_tests(request):
     # The cache is a database table that flushing leaves alone: rate-limit counters committed
     # by one test would otherwise count against the next.
