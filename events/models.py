@@ -23,9 +23,9 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Coalesce, RowNumber
-from django.urls import reverse
 from django.utils import timezone
 
+from momento.urlmaker import row_url
 from profiles.models import Block, City, HostProfile, Interest, SocialProfile
 
 
@@ -241,7 +241,7 @@ class Event(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("events:detail", args=[self.pk])
+        return row_url("events:detail", self.pk)
 
     @property
     def is_open(self) -> bool:
