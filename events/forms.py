@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from accounts.models import username_is
 from events.models import Event
-from momento.forms import load_choices
+from momento.forms import Select, load_choices
 from profiles import images
 from profiles.models import City, HostProfile, Interest, SocialProfile
 
@@ -213,16 +213,20 @@ class DiscoverForm(forms.Form):
     PRICES = [("", "Free or paid"), ("free", "Free"), ("paid", "Paid")]
     KINDS = [("", "Any kind"), ("social", "Social"), ("business", "Business")]
 
-    city = forms.ModelChoiceField(City.objects.all(), required=False, empty_label="Any city")
+    city = forms.ModelChoiceField(
+        City.objects.all(), required=False, empty_label="Any city", widget=Select
+    )
     starts_after = forms.DateField(
         label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     starts_before = forms.DateField(
         label="Until", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    tag = forms.ModelChoiceField(Interest.objects.all(), required=False, empty_label="Any tag")
-    price = forms.ChoiceField(choices=PRICES, required=False)
-    kind = forms.ChoiceField(choices=KINDS, required=False)
+    tag = forms.ModelChoiceField(
+        Interest.objects.all(), required=False, empty_label="Any tag", widget=Select
+    )
+    price = forms.ChoiceField(choices=PRICES, required=False, widget=Select)
+    kind = forms.ChoiceField(choices=KINDS, required=False, widget=Select)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,11 +7,13 @@ returns a function that fills in each row's values, quoted as `reverse()` quotes
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Callable
 from urllib.parse import quote
 
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.http import RFC3986_SUBDELIMS
 
 # Placeholders that every converter in use accepts: `uuid` (the UUID) and `str` (the word).
@@ -43,3 +45,16 @@ def url_maker(viewname: str, *args) -> Callable[..., str]:
         return "".join(out)
 
     return make
+
+
+def row_url(viewname: str, value) -> str:
+    """`reverse(viewname, args=[value])` for a view of one UUID or word argument (a model's
+    get_absolute_url), from a url_maker made once per URL configuration and script prefix."""
+    slot = UUID_SLOT if isinstance(value, uuid.UUID) else STR_SLOT
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    return _maker(viewname, slot, get_script_prefix(), urlconf)(value)
+
+
+@functools.lru_cache(maxsize=128)
+def _maker(viewname: str, slot, script_prefix: str, urlconf: str) -> Callable[..., str]:
+    return url_maker(viewname, slot)

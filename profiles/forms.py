@@ -1,6 +1,6 @@
 from django import forms
 
-from momento.forms import load_choices
+from momento.forms import Select, load_choices
 from profiles import images
 from profiles.models import City, HostProfile, Interest, Mood, Report, SocialProfile
 from profiles.services import MAX_MOODS, PROFILE_FIELDS
@@ -75,11 +75,15 @@ class ReportForm(forms.Form):
 
 
 class BrowseForm(forms.Form):
-    city = forms.ModelChoiceField(City.objects.all(), required=False, empty_label="Any city")
-    interest = forms.ModelChoiceField(
-        Interest.objects.all(), required=False, empty_label="Any interest"
+    city = forms.ModelChoiceField(
+        City.objects.all(), required=False, empty_label="Any city", widget=Select
     )
-    mood = forms.ModelChoiceField(Mood.objects.all(), required=False, empty_label="Any mood")
+    interest = forms.ModelChoiceField(
+        Interest.objects.all(), required=False, empty_label="Any interest", widget=Select
+    )
+    mood = forms.ModelChoiceField(
+        Mood.objects.all(), required=False, empty_label="Any mood", widget=Select
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -12,7 +12,8 @@ from django.core.files.storage import default_storage
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
-from django.urls import reverse
+
+from momento.urlmaker import row_url
 
 
 class Interest(models.Model):
@@ -127,7 +128,7 @@ class SocialProfile(models.Model):
         return self.display_name
 
     def get_absolute_url(self):
-        return reverse("profiles:profile", args=[self.user.username])
+        return row_url("profiles:profile", self.user.username)
 
     @property
     def username(self) -> str:
@@ -154,7 +155,7 @@ class HostProfile(models.Model):
         return self.host_name
 
     def get_absolute_url(self):
-        return reverse("profiles:host", args=[self.user.username])
+        return row_url("profiles:host", self.user.username)
 
 
 class Photo(models.Model):

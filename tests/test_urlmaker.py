@@ -1,9 +1,9 @@
 import uuid
 
 import pytest
-from django.urls import reverse
+from django.urls import reverse, set_script_prefix
 
-from momento.urlmaker import STR_SLOT, UUID_SLOT, url_maker
+from momento.urlmaker import STR_SLOT, UUID_SLOT, row_url, url_maker
 
 
 @pytest.mark.parametrize("username", ["alice", "José", "a+b@c.d", "o'neil", "50%_off", "x y"])
@@ -22,3 +22,22 @@ def test_slots_are_filled_in_order_beside_fixed_arguments():
 def test_the_wrong_number_of_values_is_refused():
     with pytest.raises(TypeError):
         url_maker("events:withdraw", uuid.uuid4(), UUID_SLOT)()
+
+
+@pytest.mark.parametrize("username", ["alice", "José", "a+b@c.d", "o'neil", "50%_off", "x y"])
+def test_a_row_url_is_the_one_reverse_gives(username):
+    event = uuid.uuid4()
+    assert row_url("events:detail", event) == reverse("events:detail", args=[event])
+    assert row_url("profiles:profile", username) == reverse("profiles:profile", args=[username])
+    assert row_url("profiles:host", username) == reverse("profiles:host", args=[username])
+
+
+def test_a_row_url_follows_the_script_prefix():
+    event = uuid.uuid4()
+    row_url("events:detail", event)  # made under "/"
+    set_script_prefix("/sub/")
+    try:
+        assert row_url("events:detail", event) == f"/sub/events/{event}/"
+    finally:
+        set_script_prefix("/")
+    assert row_url("events:detail", event) == f"/events/{event}/"

@@ -1,0 +1,36 @@
+"""machine_time writes what Django's `date:'Y-m-d\\TH:iO'` writes."""
+
+import datetime
+import zoneinfo
+
+import pytest
+from django.template import Context, Template
+from django.utils import timezone
+
+UTC = datetime.UTC
+PARIS = zoneinfo.ZoneInfo("Europe/Paris")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        datetime.datetime(2026, 12, 2, 0, 5, 59, tzinfo=UTC),
+        datetime.datetime(2026, 7, 14, 21, 30, tzinfo=PARIS),
+        datetime.datetime(1999, 1, 1, 9, 0),  # naive
+        None,
+        "",
+    ],
+)
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Paris", "Asia/Kolkata"])
+def test_the_same_string_as_djangos_date_filter(value, zone):
+    ours = Template("{% load when %}{{ value|machine_time }}")
+    djangos = Template("{{ value|date:'Y-m-d\\TH:iO' }}")
+    with timezone.override(zone):
+        context = Context({"value": value})
+        assert ours.render(context) == djangos.render(context)
+
+
+def test_a_utc_time_to_the_minute():
+    value = datetime.datetime(2026, 12, 2, 0, 5, 59, tzinfo=UTC)
+    out = Template("{% load when %}{{ value|machine_time }}").render(Context({"value": value}))
+    assert out == "2026-12-02T00:05+0000"
