@@ -63,23 +63,14 @@ def _guests(event: Event):
     return event.invitations.filter(status__in=statuses).select_related("profile__user")
 
 
-def _money_task(name: str, event: Event) -> None:
-    """Defer one of the payments app's tasks about this event, in this transaction (the worker
-    sees it once it commits)."""
+def _money_task(name: str, event: Event, **arguments) -> None:
+    """Defer one of the payments app's tasks about this paid event (by default with its id), in
+    this transaction (the worker sees it once it commits)."""
     if event.is_free:
         return
     from payments import tasks
 
-    getattr(tasks, name).defer(event_id=str(event.pk))
-
-
-def _refund_seat(event: Event, invitation: Invitation, reason: str) -> None:
-    """Defer the refund of what was paid for this seat, in this transaction."""
-    if event.is_free:
-        return
-    from payments import tasks
-
-    tasks.refund_seat.defer(invitation_id=str(invitation.pk), reason=reason)
+    getattr(tasks, name).defer(**(arguments or {"event_id": str(event.pk)}))
 
 
 def _refuse_unless_host(event: Event, by: HostProfile) -> None:

@@ -15,7 +15,6 @@ from events.services.core import (
     _lock_invitation,
     _money_task,
     _offer_free_seats,
-    _refund_seat,
     _refuse_unless_before_start,
     _refuse_unless_host,
     _refuse_unless_taking_guests,
@@ -213,7 +212,7 @@ def remove_guest(invitation: Invitation, *, by: HostProfile, reason: str) -> Inv
         raise EventError("Say why: your guest is told.")
     now = timezone.now()
     _set(invitation, Invitation.Status.REMOVED, cancelled_at=now, removal_reason=reason)
-    _refund_seat(event, invitation, REMOVED_REASON)
+    _money_task("refund_seat", event, invitation_id=str(invitation.pk), reason=REMOVED_REASON)
     emails.send(
         "events/emails/guest_removed",
         to=invitation.profile.user,

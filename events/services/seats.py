@@ -18,8 +18,8 @@ from events.services.core import (
     _is_full,
     _lock,
     _lock_invitation,
+    _money_task,
     _offer_free_seats,
-    _refund_seat,
     _refuse_if_expired,
     _refuse_unless_before_start,
     _refuse_unless_guest,
@@ -95,7 +95,7 @@ def cancel_seat(invitation: Invitation, *, by: SocialProfile) -> Invitation:
     refunded = refunds_on_cancel(event, now)
     _set(invitation, Invitation.Status.CANCELLED, cancelled_at=now, cancelled_late=not refunded)
     if refunded:
-        _refund_seat(event, invitation, CANCELLED_REASON)
+        _money_task("refund_seat", event, invitation_id=str(invitation.pk), reason=CANCELLED_REASON)
     emails.send(
         "events/emails/seat_cancelled",
         to=invitation.profile.user,
