@@ -4,6 +4,7 @@ attendance and ratings. Every write goes through events/services.py."""
 import datetime
 import re
 import uuid
+from zoneinfo import ZoneInfo
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -246,6 +247,11 @@ class Event(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The event's own time zone, its city's: every time of it is read and shown in this."""
+        return self.city.zone
 
     @property
     def is_free(self) -> bool:

@@ -6,8 +6,10 @@ about people load these models and only reach the user for the public username.
 """
 
 import uuid
+from zoneinfo import ZoneInfo, available_timezones
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -43,11 +45,18 @@ class Mood(models.Model):
         return f"{self.emoji} {self.name}".strip()
 
 
+def validate_time_zone(value: str) -> None:
+    if value not in available_timezones():
+        raise ValidationError(f"{value!r} is not an IANA time zone, such as Europe/Paris.")
+
+
 class City(models.Model):
-    """A catalog, so that people and events in "Paris" meet whatever anyone typed."""
+    """A catalog, so that people and events in "Paris" meet whatever anyone typed. Event times
+    are stored in UTC and read and shown in their city's IANA time zone."""
 
     name = models.CharField(max_length=100)
     country = models.CharField(max_length=100)
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
 
     class Meta:
         constraints = [
@@ -58,6 +67,10 @@ class City(models.Model):
 
     def __str__(self):
         return f"{self.name}, {self.country}"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
 
 
 class SocialProfileQuerySet(models.QuerySet):
