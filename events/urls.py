@@ -1,56 +1,58 @@
 from django.urls import path
 
-from events import views
+from events.views import hosting, invitations, pages
 
 app_name = "events"
 
 urlpatterns = [
-    path("events/", views.discover, name="discover"),
-    path("events/new/", views.create, name="create"),
-    path("events/<uuid:event_id>/", views.detail, name="detail"),
-    path("events/<uuid:event_id>/edit/", views.edit, name="edit"),
-    path("events/<uuid:event_id>/cancel/", views.cancel, name="cancel"),
-    path("events/<uuid:event_id>/guests/", views.guests, name="guests"),
+    path("events/", pages.discover, name="discover"),
+    path("events/new/", hosting.create, name="create"),
+    path("events/<uuid:event_id>/", pages.detail, name="detail"),
+    path("events/<uuid:event_id>/edit/", hosting.edit, name="edit"),
+    path("events/<uuid:event_id>/cancel/", hosting.cancel, name="cancel"),
+    path("events/<uuid:event_id>/guests/", hosting.guests, name="guests"),
     path(
         "events/<uuid:event_id>/guests/<uuid:invitation_id>/withdraw/",
-        views.withdraw,
+        hosting.withdraw,
         name="withdraw",
     ),
     path(
         "events/<uuid:event_id>/guests/<uuid:invitation_id>/remove/",
-        views.remove_guest,
+        hosting.remove_guest,
         name="remove-guest",
     ),
-    path("events/<uuid:event_id>/ask/", views.ask, name="ask"),
-    path("events/<uuid:event_id>/interested/", views.interested, {"mark": True}, name="interested"),
+    path("events/<uuid:event_id>/ask/", invitations.ask, name="ask"),
+    path("events/<uuid:event_id>/interested/", pages.interested, {"mark": True}, name="interested"),
     path(
         "events/<uuid:event_id>/not-interested/",
-        views.interested,
+        pages.interested,
         {"mark": False},
         name="not-interested",
     ),
-    path("people/<str:username>/invite/", views.invite_person, name="invite-person"),
-    path("me/invitations/", views.my_invitations, name="my-invitations"),
+    path("people/<str:username>/invite/", hosting.invite_person, name="invite-person"),
+    path("me/invitations/", invitations.my_invitations, name="my-invitations"),
     path(
         "me/invitations/<uuid:invitation_id>/accept/",
-        views.answer,
+        invitations.answer,
         {"answer": "accept"},
         name="accept",
     ),
     path(
         "me/invitations/<uuid:invitation_id>/decline/",
-        views.answer,
+        invitations.answer,
         {"answer": "decline"},
         name="decline",
     ),
     path(
         "me/invitations/<uuid:invitation_id>/waitlist/",
-        views.answer,
+        invitations.answer,
         {"answer": "waitlist"},
         name="waitlist",
     ),
-    path("me/invitations/<uuid:invitation_id>/cancel/", views.cancel_seat, name="cancel-seat"),
-    path("me/events/", views.my_events, name="my-events"),
-    path("me/hosting/", views.hosting, name="hosting"),
-    path("me/hosting/upcoming/", views.hosting_upcoming, name="hosting-upcoming"),
+    path(
+        "me/invitations/<uuid:invitation_id>/cancel/", invitations.cancel_seat, name="cancel-seat"
+    ),
+    path("me/events/", invitations.my_events, name="my-events"),
+    path("me/hosting/", hosting.hosting, name="hosting"),
+    path("me/hosting/upcoming/", hosting.hosting_upcoming, name="hosting-upcoming"),
 ]

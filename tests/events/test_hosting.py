@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from events.factories import EventFactory, InvitationFactory
 from events.models import Invitation
-from events.views import UPCOMING_SHOWN
+from events.views.hosting import UPCOMING_SHOWN
 from profiles.factories import CityFactory, HostProfileFactory
 from tests.plans import analyze, bulk_profiles, plan_of
 from tests.queries import assert_same_queries_for_few_and_many

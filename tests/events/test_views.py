@@ -1,4 +1,4 @@
-"""The event pages (events/views.py): what each form refuses, who sees what, and what each page
+"""The event pages (events/views/): what each form refuses, who sees what, and what each page
 costs in queries."""
 
 import datetime
