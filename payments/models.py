@@ -40,6 +40,10 @@ class PaymentQuerySet(models.QuerySet):
         totals["held"] = totals["authorized"] + totals["captured"] - totals["refunded"]
         return totals
 
+    def held_for(self, invitation) -> int:
+        """What a seat has taken or been promised and would give back in a refund, in cents."""
+        return self.filter(invitation=invitation).totals()["held"]
+
 
 class Payment(models.Model):
     """One attempt to pay an event's booking fee: one Checkout session."""

@@ -218,7 +218,7 @@ def remove_guest(request, event_id, invitation_id):
             name = invitation.profile.display_name
             messages.success(request, f"{name} is removed and told why.")
         return redirect("events:guests", event_id=event.pk)
-    paid = Payment.objects.filter(invitation=invitation).totals()["held"]
+    paid = Payment.objects.held_for(invitation)
     return render(
         request,
         "events/guest_remove.html",

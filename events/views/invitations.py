@@ -143,7 +143,7 @@ def cancel_seat(request, invitation_id):
             "event": event,
             "invitation": invitation,
             "refunds": services.refunds_on_cancel(event),
-            "paid": Payment.objects.filter(invitation=invitation).totals()["held"],
+            "paid": Payment.objects.held_for(invitation),
             "next": request.GET.get("next", ""),
         },
     )
