@@ -7,6 +7,8 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import services
 from accounts.forms import PrivateDataForm
+from events.access import own_calendar_feed
+from events.views.calendar import feed_urls
 
 
 class LoginView(AllauthLoginView):
@@ -28,4 +30,9 @@ def private_settings(request):
         services.update_private_data(request.user, **form.cleaned_data)
         messages.success(request, "Your private details are saved.")
         return redirect("accounts:settings")
-    return render(request, "accounts/private_settings.html", {"form": form})
+    feed = own_calendar_feed(request.user)
+    return render(
+        request,
+        "accounts/private_settings.html",
+        {"form": form, "feed": feed, **feed_urls(request, feed)},
+    )

@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from events.models import Event, Invitation
+from events.models import CalendarFeed, Event, Invitation
 from profiles.models import Block, HostProfile, SocialProfile
 
 
@@ -89,3 +89,38 @@ def invitation_for_host(event: Event, invitation_id) -> Invitation:
     return get_object_or_404(
         Invitation.objects.select_related("profile"), pk=invitation_id, event=event
     )
+
+
+def shows_location(event: Event, *, is_host: bool, confirmed: bool) -> bool:
+    """The exact address: a public event's for everyone, a private one's for its host and its
+    confirmed guests only. The event page and the calendar files both ask here."""
+    return is_host or confirmed or not event.is_private
+
+
+def event_for_calendar(user, event_id) -> tuple[Event, bool]:
+    """An event whose .ics the user may download, and whether they host it: its host, or a
+    guest whose seat is confirmed (a cancelled event stays, to be marked cancelled). Anyone
+    else, whatever they may see of the event, gets Http404."""
+    event = get_object_or_404(_events(), pk=event_id)
+    if event.host.user_id == user.pk:
+        return event, True
+    confirmed = event.invitations.filter(
+        profile__user_id=user.pk, status=Invitation.Status.CONFIRMED
+    )
+    if not confirmed.exists():
+        raise Http404
+    return event, False
+
+
+def calendar_feed_by_token(token: str) -> CalendarFeed:
+    """The feed of this token, with its person; a revoked or unknown token is Http404. Only
+    an active account's feed opens."""
+    return get_object_or_404(
+        CalendarFeed.objects.select_related("profile"),
+        token=token,
+        profile__user__is_active=True,
+    )
+
+
+def own_calendar_feed(user) -> CalendarFeed | None:
+    return CalendarFeed.objects.filter(profile__user_id=user.pk).first()

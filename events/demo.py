@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from events import services
-from events.models import Event, Interested, Invitation
+from events.models import CalendarFeed, Event, Interested, Invitation
 from profiles.demo import CITIES
 from profiles.models import Block, City, HostProfile, Interest, SocialProfile
 
@@ -302,7 +302,20 @@ def seed(world: World) -> World:
             if not Interested.objects.filter(event=event, profile=profile).exists():
                 services.mark_interested(event, by=profile)
                 world.created.append(Interested.objects.get(event=event, profile=profile))
+    _calendar_feeds(world, profiles)
     return world
+
+
+# People whose private calendar feed is on: the demo participant and a host, so the settings
+# page and the feed (/calendar/<token>.ics) have something to show. Created once.
+CALENDAR_FEEDS = ("ana", "hugo")
+
+
+def _calendar_feeds(world: World, profiles: dict[str, SocialProfile]) -> None:
+    for username in CALENDAR_FEEDS:
+        profile = profiles[username]
+        if not CalendarFeed.objects.filter(profile=profile).exists():
+            world.created.append(services.turn_on_calendar_feed(profile))
 
 
 def _taking_guests(event: Event) -> bool:

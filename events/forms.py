@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import username_is
+from events import zones
 from events.models import Event
 from momento.forms import Select, load_choices
 from profiles import images
@@ -14,6 +15,8 @@ MAX_PARTICIPANTS = 50  # small groups
 MAX_FEE = Decimal("500.00")
 MAX_REFUND_CUTOFF = 24 * 30  # hours: a month
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+# Read and shown in the event's city zone (events/zones.py), not the site's.
+WALL_TIMES = ("starts_at", "ends_at", "rsvp_deadline", "decision_deadline")
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -107,6 +110,10 @@ class EventForm(forms.ModelForm):
         if not self.instance.pk and not self.is_bound:
             self.fields["form_token"].initial = uuid.uuid4()
         if self.instance.pk:
+            for name in WALL_TIMES:
+                value = getattr(self.instance, name)
+                if value is not None:
+                    self.initial[name] = zones.to_wall_time(value, self.instance.zone)
             self.fields["fee"].initial = Decimal(self.instance.fee_cents) / 100
             self.fields["tags"].initial = self.instance.tags.all()
         if self.instance.image_large:  # an image to replace, not the first one
@@ -114,6 +121,7 @@ class EventForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        self._read_in_city_zone(data)
         now = timezone.now()
         starts, ends = data.get("starts_at"), data.get("ends_at")
         if starts and starts <= now:
@@ -130,6 +138,23 @@ class EventForm(forms.ModelForm):
             elif deadline and deadline <= now:
                 self.add_error(name, "This deadline must be in the future.")
         return data
+
+    def _read_in_city_zone(self, data: dict) -> None:
+        """The times were typed in the chosen city's zone: now that the city is known, turn
+        them into UTC instants. Without a valid city the form is refused anyway."""
+        city = data.get("city")
+        for name in WALL_TIMES:
+            value = data.get(name)
+            if value is None:
+                continue
+            if city is None:
+                del data[name]  # no instant without a zone; the city's own error says why
+                continue
+            try:
+                data[name] = zones.from_wall_time(timezone.localtime(value), city.zone)
+            except zones.WallTimeError as error:
+                del data[name]
+                self.add_error(name, str(error))
 
     def service_fields(self) -> dict:
         """What the services take: the model's fields, the fee in cents, tags and image."""

@@ -641,3 +641,19 @@ class Rating(models.Model):
 
     def __str__(self):
         return f"Rating of {self.event_id} by {self.rater_id}"
+
+
+class CalendarFeed(models.Model):
+    """One person's private calendar feed (/calendar/<token>.ics): calendar apps cannot log in,
+    so whoever holds the token reads the person's seats and hosted events. The token is private
+    data (the harness canary guards it); regenerating it replaces it, turning the feed off
+    deletes the row, and either way the old address answers 404."""
+
+    profile = models.OneToOneField(
+        SocialProfile, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True)  # secrets.token_urlsafe(32)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"Calendar feed of {self.profile_id}"

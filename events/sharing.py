@@ -6,11 +6,11 @@ apps' caches. The text says when, the city and the host, never the exact address
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import Truncator
 
 from events.models import Event
+from events.zones import zoned
 
 DESCRIPTION_LENGTH = 200
 
@@ -27,7 +27,7 @@ def share_card(event: Event) -> dict | None:
     """The preview of a public event's page; None for a private one."""
     if event.is_private:
         return None
-    when = date_format(timezone.localtime(event.starts_at), "D j M Y, H:i")
+    when = date_format(zoned(event.starts_at, event), "D j M Y, H:i")  # the city beside names it
     facts = f"{when} · {event.city.name} · Hosted by {event.host.host_name}"
     text = " ".join(event.description.split())  # plain text on one line
     return {

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from events.views import hosting, invitations, pages
+from events.views import calendar, hosting, invitations, pages
 
 app_name = "events"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("events/new/", hosting.create, name="create"),
     path("events/<uuid:event_id>/", pages.detail, name="detail"),
     path("events/<uuid:event_id>/edit/", hosting.edit, name="edit"),
+    path("events/<uuid:event_id>/calendar.ics", calendar.event_calendar, name="event-calendar"),
     path("events/<uuid:event_id>/cancel/", hosting.cancel, name="cancel"),
     path("events/<uuid:event_id>/guests/", hosting.guests, name="guests"),
     path(
@@ -54,5 +55,10 @@ urlpatterns = [
     ),
     path("me/events/", invitations.my_events, name="my-events"),
     path("me/hosting/", hosting.hosting, name="hosting"),
+    # The private feed: no log-in, the token is the key (events/views/calendar.py).
+    path("calendar/<slug:token>.ics", calendar.feed, name="calendar-feed"),
+    path("me/calendar-feed/on/", calendar.feed_on, name="calendar-feed-on"),
+    path("me/calendar-feed/regenerate/", calendar.feed_regenerate, name="calendar-feed-regenerate"),
+    path("me/calendar-feed/off/", calendar.feed_off, name="calendar-feed-off"),
     path("me/hosting/upcoming/", hosting.hosting_upcoming, name="hosting-upcoming"),
 ]

@@ -40,8 +40,8 @@ class MoodAdmin(admin.ModelAdmin):
 
 @admin.register(City)
 class CityAdmin(admin.ModelAdmin):
-    list_display = ["name", "country"]
-    list_filter = ["country"]
+    list_display = ["name", "country", "time_zone"]
+    list_filter = ["country", "time_zone"]
     search_fields = ["name", "country"]
 
 

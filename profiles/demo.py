@@ -35,6 +35,7 @@ from profiles.models import (
     Report,
     SocialProfile,
 )
+from profiles.zones import zone_for
 
 if TYPE_CHECKING:
     from accounts.demo import World
@@ -403,7 +404,7 @@ def _cities(world: World) -> dict[str, City]:
         city, created = City.objects.get_or_create(
             name__iexact=name,
             country__iexact=country,
-            defaults={"name": name, "country": country},
+            defaults={"name": name, "country": country, "time_zone": zone_for(name, country)},
         )
         if created:
             world.created.append(city)

@@ -7,7 +7,7 @@ import factory
 from PIL import Image
 
 from accounts.factories import UserFactory
-from profiles import services
+from profiles import services, zones
 from profiles.models import (
     City,
     Follow,
@@ -44,6 +44,7 @@ class CityFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"City {n}")
     country = "France"
+    time_zone = factory.LazyAttribute(lambda o: zones.zone_for(o.name, o.country))
 
 
 def profile_of(user=None, **fields) -> SocialProfile:

@@ -27,6 +27,7 @@ from profiles.models import (
     SocialProfile,
     UserCity,
 )
+from profiles.zones import zone_for
 
 if TYPE_CHECKING:
     from momento.world import World
@@ -145,7 +146,9 @@ def _catalogs(world: World) -> None:
     interests = world.bulk_create(Interest, [Interest(name=name) for name in INTERESTS])
     world.interest_ids = [interest.pk for interest in interests]
     world.bulk_create(Mood, [Mood(name=name, emoji=emoji) for name, emoji in demo.MOODS.items()])
-    cities = world.bulk_create(City, [City(name=name, country=c) for name, c in CITIES])
+    cities = world.bulk_create(
+        City, [City(name=name, country=c, time_zone=zone_for(name, c)) for name, c in CITIES]
+    )
     world.city_ids = [city.pk for city in cities]
     world.city_countries = [country for _, country in CITIES]
 

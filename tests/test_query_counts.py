@@ -65,6 +65,16 @@ PAGES = {
     "my invitations": ("invitee", lambda w: reverse("events:my-invitations"), 4),
     # + profile, upcoming seats, a page of past ones
     "my events": ("guest", lambda w: reverse("events:my-events"), 5),
+    # + the event, "is my seat confirmed"
+    "calendar file, a guest": ("guest", event("events:event-calendar"), 4),
+    # no log-in: the feed by its token, the seats, the hosted events
+    "calendar feed, the guest's": (
+        ANONYMOUS,
+        lambda w: reverse("events:calendar-feed", args=[w.objects["guest_feed"].token]),
+        3,
+    ),
+    # + the calendar feed
+    "settings, a guest": ("guest", lambda w: reverse("accounts:settings"), 3),
     # + the plan giving premium, else the latest one (two reads when there is none)
     "pricing, a guest": ("guest", lambda w: reverse("payments:pricing"), 4),
 }

@@ -11,7 +11,7 @@ from django.utils.html import escape
 
 from accounts import demo
 from accounts.models import User, UserInternalMetrics
-from events.models import Attendance, Event, Interested, Invitation, Rating
+from events.models import Attendance, CalendarFeed, Event, Interested, Invitation, Rating
 from payments import demo as payments_demo
 from payments.models import Payment, Subscription, SubscriptionPayment, WebhookEvent
 from profiles import demo as profiles_demo
@@ -51,7 +51,7 @@ PEOPLE_MODELS = [
     Report,
     Photo,
 ]
-EVENTS_MODELS = [Invitation, Interested]
+EVENTS_MODELS = [Invitation, Interested, CalendarFeed]
 PAYMENTS_MODELS = [Payment, Subscription, SubscriptionPayment, WebhookEvent]
 
 
@@ -122,7 +122,9 @@ def test_demo_world_has_people_with_profiles_photos_and_a_social_graph(capsys):
 
     assert Interest.objects.count() >= 15
     assert Mood.objects.exclude(emoji="").count() >= 6
-    assert City.objects.filter(name="Lisbon", country="Portugal").exists()
+    assert City.objects.get(name="Lisbon", country="Portugal").time_zone == "Europe/Lisbon"
+    assert City.objects.get(name="Berlin").time_zone == "Europe/Berlin"
+    assert CalendarFeed.objects.filter(profile__user__username="ana").exists()
 
     profiles = SocialProfile.objects.exclude(first_name="")
     assert profiles.count() >= len(demo.PEOPLE)

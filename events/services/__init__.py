@@ -27,6 +27,11 @@ The package is split by concern, every part using the one lock order and the one
 `clock` (the periodic sweeps). Callers import `events.services` and use the names below.
 """
 
+from events.services.calendar import (
+    regenerate_calendar_feed,
+    turn_off_calendar_feed,
+    turn_on_calendar_feed,
+)
 from events.services.clock import (
     cancel_unmet_quorum,
     complete_finished_events,
@@ -66,6 +71,9 @@ from events.services.seats import (
 )
 
 __all__ = [
+    "regenerate_calendar_feed",
+    "turn_off_calendar_feed",
+    "turn_on_calendar_feed",
     "CANCELLED_REASON",
     "EventError",
     "HOLD_FOR",

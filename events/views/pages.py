@@ -90,7 +90,9 @@ def detail(request, event_id):
             "event": event,
             "tags": list(event.tags.all()),
             **place,
-            "shows_location": place["is_host"] or place["confirmed"] or not event.is_private,
+            "shows_location": access.shows_location(
+                event, is_host=place["is_host"], confirmed=place["confirmed"]
+            ),
             "seats_free": max(event.max_participants - services.seats_taken(event), 0),
             "guests": guests,
             # Confirmed guests not shown (blocked, deactivated, past the cap): the count stays.

@@ -360,6 +360,6 @@ def test_the_dashboard_lists_cancelled_events_apart_and_past_ones_with_real_figu
 def test_a_paid_event_page_states_the_refund_rule_before_anyone_books(client):
     event = EventFactory(fee_cents=1500, is_private=False, refund_cutoff_hours=72)
     page = client.get(event.get_absolute_url()).text
-    deadline = timezone.localtime(event.refund_deadline).strftime("%A %-d %B, %H:%M")
+    deadline = event.refund_deadline.astimezone(event.zone).strftime("%A %-d %B, %H:%M")
     assert "refunded in full if you give back your seat by" in page
     assert deadline in page

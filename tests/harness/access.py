@@ -42,6 +42,7 @@ GUESTS_ONLY = Rule(anonymous=OK, signed_in=FOUND)  # signed-in people are sent o
 SIGNED_IN = Rule(anonymous=FOUND, signed_in=OK)  # anonymous visitors are sent to log in
 
 INVITED = {"host": OK, "invitee": OK, "guest": OK}
+FEED_ON = INVITED  # the world's people whose calendar feed is on
 MADE_UP_ID = "00000000-0000-4000-8000-000000000000"  # an id nothing has
 
 RULES: dict[str, Rule] = {
@@ -177,6 +178,21 @@ RULES: dict[str, Rule] = {
         roles={"guest": OK},
         url=lambda w: reverse("events:cancel-seat", args=[w.objects["guest_invitation"].pk]),
     ),
+    # Calendar files: an event's .ics for its host and confirmed guests. The private feed needs
+    # no log-in (its token is the key): a turned-off or made-up token is 404 for everyone, and
+    # each person reaches their own feed from their settings page (the crawl follows it).
+    "events:event-calendar": Rule(
+        FOUND, NOT_FOUND, roles={"host": OK, "guest": OK}, url=lambda w: _event("event-calendar", w)
+    ),
+    "events:calendar-feed": Rule(
+        NOT_FOUND,
+        NOT_FOUND,
+        url=lambda w: reverse("events:calendar-feed", args=[w.objects["revoked_feed_token"]]),
+    ),
+    "events:calendar-feed-on": Rule(FOUND, NOT_ALLOWED),
+    # Confirmations, for people whose feed is on; the others are sent back to their settings.
+    "events:calendar-feed-regenerate": Rule(FOUND, FOUND, roles=FEED_ON),
+    "events:calendar-feed-off": Rule(FOUND, FOUND, roles=FEED_ON),
     "events:ask": Rule(FOUND, NOT_ALLOWED, url=lambda w: _event("ask", w)),
     "events:interested": Rule(FOUND, NOT_ALLOWED, url=lambda w: _event("interested", w)),
     "events:not-interested": Rule(FOUND, NOT_ALLOWED, url=lambda w: _event("not-interested", w)),
@@ -242,6 +258,13 @@ MORE_URLS: dict[str, tuple[Rule, ...]] = {
     "events:detail": (
         Rule(OK, OK, url=lambda w: reverse("events:detail", args=[w.objects["public_event"].pk])),
         Rule(FOUND, NOT_FOUND, url=lambda w: reverse("events:detail", args=[MADE_UP_ID])),
+    ),
+    "events:calendar-feed": (
+        Rule(
+            NOT_FOUND,
+            NOT_FOUND,
+            url=lambda w: reverse("events:calendar-feed", args=["made-up-token-" + "x" * 30]),
+        ),
     ),
     "payments:payment": (
         Rule(

@@ -218,3 +218,29 @@ def test_every_page_is_valid_html(site):
     assert not report, "\n".join(report)
     assert len(documents) > 50
     assert any(name.endswith(f"as {ANONYMOUS}") for name in documents)
+
+
+def _calendars(site: Site, role: str) -> list[Page]:
+    return [
+        p
+        for p in site.pages[role] + [v.page for v in site.visits[role]]
+        if p.status == 200 and p.headers.get("Content-Type", "").startswith("text/calendar")
+    ]
+
+
+@pytest.mark.parametrize("role", ["host", "guest", "invitee"])
+def test_each_person_with_a_feed_reaches_it_from_settings_and_the_canary_reads_it(site, role):
+    """The crawl follows the settings page's link to the person's own feed: a calendar the
+    private-data canary reads like every page. The host's and the guest's show the private
+    event's address; the invitee's (no confirmed seat) lists nothing."""
+    feeds = [p for p in _calendars(site, role) if p.url.startswith("/calendar/")]
+    assert feeds, f"{role}'s feed was not reached"
+    body = feeds[0].body
+    assert "BEGIN:VCALENDAR" in body
+    assert (PRIVATE_ADDRESS in body) == (role in ("host", "guest"))
+
+
+def test_the_event_calendar_file_is_crawled_for_its_host_and_confirmed_guest(site):
+    for role in ("host", "guest"):
+        files = [p for p in _calendars(site, role) if p.url.endswith("/calendar.ics")]
+        assert any("Supper at the host" in p.body for p in files), role

@@ -135,6 +135,13 @@ def _event_objects(world: World, host_profile, city) -> None:
         stripe_product_id="prod_CANARYEVENTx7",
         stripe_price_id="price_CANARYEVENTx7",
     )
+    # Private calendar feeds: the host's, the guest's and the invitee's are on; the stranger's
+    # was turned off, and its token answers 404.
+    for role in ("host", "guest", "invitee"):
+        world.objects[f"{role}_feed"] = services.turn_on_calendar_feed(profiles[role])
+    revoked = services.turn_on_calendar_feed(profiles["stranger"])
+    services.turn_off_calendar_feed(profiles["stranger"])
+    world.objects["revoked_feed_token"] = revoked.token
 
 
 def _payment_objects(world: World) -> None:
@@ -302,6 +309,7 @@ def private_strings_of(users) -> dict[int, set[str]]:
     """`private_strings` of each of these people by primary key, in a constant number of
     queries: the email canary checks every email against everyone in the database."""
     from accounts.models import UserInternalMetrics
+    from events.models import CalendarFeed
     from payments.models import Payment, Subscription, SubscriptionPayment
 
     users = list(users)
@@ -322,6 +330,10 @@ def private_strings_of(users) -> dict[int, set[str]]:
     )
     for user_id, *row in invoices:
         ids[user_id] |= set(row)
+    # A calendar feed's token opens the person's events: theirs alone to see.
+    feeds = CalendarFeed.objects.filter(profile__user__in=pks)
+    for user_id, token in feeds.values_list("profile__user_id", "token"):
+        ids[user_id].add(token)
     return {
         user.pk: _private_strings(user, metrics.get(user.pk), ids[user.pk], texts[user.pk])
         for user in users
