@@ -89,3 +89,14 @@ def invitation_for_host(event: Event, invitation_id) -> Invitation:
     return get_object_or_404(
         Invitation.objects.select_related("profile"), pk=invitation_id, event=event
     )
+
+
+def seat_for_attendee(user, event_id) -> Invitation:
+    """The user's confirmed seat at this event, for their attendance page; Http404 for anyone
+    without one (a guest who gave the seat back included)."""
+    return get_object_or_404(
+        Invitation.objects.select_related("event__city", "profile"),
+        event_id=event_id,
+        profile__user_id=user.pk,
+        status=Invitation.Status.CONFIRMED,
+    )
