@@ -23,13 +23,18 @@ def _with_deadlines(rows: list) -> list:
     return rows
 
 
+def _posted(request):
+    """The POST data, even empty (an empty form sent is still sent), or None on GET."""
+    return request.POST if request.method == "POST" else None
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def report(request, event_id):
     """The host reports every confirmed guest at once, on one form."""
     event = access.event_for_host(request.user, event_id)
     rows = _with_deadlines(list(event.invitations.for_attendance()))
-    form = HostAttendanceForm(request.POST or None, rows=rows)
+    form = HostAttendanceForm(_posted(request), rows=rows)
     if form.is_valid():
         try:
             services.report_attendance(event, by=event.host, statuses=form.statuses())
@@ -59,7 +64,7 @@ def mine(request, event_id):
     rows = _with_deadlines(list(event.invitations.for_attendance(viewer=me)))
     own = next(row for row in rows if row.profile_id == me.pk)
     others = [row for row in rows if row.profile_id != me.pk and row.reported]
-    form = OthersAttendanceForm(request.POST or None, rows=others)
+    form = OthersAttendanceForm(_posted(request), rows=others)
     if form.is_valid():
         try:
             services.report_others(event, by=me, statuses=form.statuses())
