@@ -286,7 +286,9 @@ def _late_cancellations():
 
 def recompute_absentee_ratings(profile_ids: list | None = None, *, now=None) -> int:
     """`absentee_rating` of these people (everyone when None) from their counted attendance
-    and late cancellations (accounts/reliability.py), in one UPDATE. Returns how many."""
+    and late cancellations (accounts/reliability.py), in one UPDATE that stamps
+    `absentee_rating_updated_at` (and `updated_at` only when the rating moved). Returns how
+    many rows it stamped."""
     from accounts.models import UserInternalMetrics
     from accounts.reliability import absentee_rating
 
@@ -326,7 +328,8 @@ def recompute_absentee_ratings(profile_ids: list | None = None, *, now=None) -> 
             """
             UPDATE accounts_userinternalmetrics AS metrics
                SET absentee_rating = computed.rating, absentee_rating_updated_at = %s,
-                   updated_at = %s
+                   updated_at = CASE WHEN metrics.absentee_rating IS DISTINCT FROM computed.rating
+                                     THEN %s ELSE metrics.updated_at END
               FROM (SELECT unnest(%s::uuid[]) AS user_id, unnest(%s::float8[]) AS rating)
                    AS computed
              WHERE metrics.user_id = computed.user_id
