@@ -8,6 +8,8 @@ from django.db.models import Value
 from django.db.models.functions import Lower
 from django.db.models.lookups import Exact
 
+from accounts.reliability import PRIOR_RATING
+
 
 def username_is(username: str, *, path: str = "username") -> Exact:
     """Case-insensitive username match, for `filter()`: `LOWER(username) = LOWER(%s)`, which the
@@ -84,8 +86,11 @@ class UserInternalMetrics(models.Model):
         User, on_delete=models.CASCADE, primary_key=True, related_name="internal_metrics"
     )
     absentee_rating = models.FloatField(
-        default=1.0, help_text="Reliability from attendance: 1.0 always came, lower is worse."
+        default=PRIOR_RATING,
+        help_text="Reliability from attendance (accounts/reliability.py): higher came more.",
     )
+    # When absentee_rating was last computed from attendance (None: never, the prior stands).
+    absentee_rating_updated_at = models.DateTimeField(null=True, blank=True)
     internal_attractiveness_rating = models.FloatField(default=0.0)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -124,3 +124,14 @@ def calendar_feed_by_token(token: str) -> CalendarFeed:
 
 def own_calendar_feed(user) -> CalendarFeed | None:
     return CalendarFeed.objects.filter(profile__user_id=user.pk).first()
+
+
+def seat_for_attendee(user, event_id) -> Invitation:
+    """The user's confirmed seat at this event, for their attendance page; Http404 for anyone
+    without one (a guest who gave the seat back included)."""
+    return get_object_or_404(
+        Invitation.objects.select_related("event__city", "profile"),
+        event_id=event_id,
+        profile__user_id=user.pk,
+        status=Invitation.Status.CONFIRMED,
+    )

@@ -1,6 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
-from events.models import Attendance, Event, Interested, Invitation, Rating
+from events import services
+from events.models import Attendance, AttendanceReport, Event, Interested, Invitation, Rating
 
 
 @admin.register(Event)
@@ -29,12 +30,73 @@ class ReportedAdmin(admin.ModelAdmin):
         return False
 
 
+class DisputeFilter(admin.SimpleListFilter):
+    title = "dispute"
+    parameter_name = "dispute"
+
+    def lookups(self, request, model_admin):
+        return [("undecided", "Disputed, undecided")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "undecided":
+            return queryset.disputed_undecided()
+        return queryset
+
+
+class AttendanceReportInline(admin.TabularInline):
+    """Other attendees' word and the guest's own dispute (reported_by is then the guest)."""
+
+    model = AttendanceReport
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ["reported_by", "status", "created_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Attendance)
 class AttendanceAdmin(ReportedAdmin):
-    list_display = ["event", "profile", "status", "created_at"]
+    """The host's reports; a disputed no-show is decided here, with an action (what counts:
+    events.models.AttendanceQuerySet)."""
+
+    list_display = ["event", "profile", "status", "reported_at", "staff_decision"]
     list_select_related = ["event", "profile__user"]
-    list_filter = ["status"]
-    readonly_fields = ["id", "event", "profile", "status", "reported_by", "created_at"]
+    list_filter = [DisputeFilter, "status", "staff_decision"]
+    search_fields = ["event__title", "profile__user__username"]
+    readonly_fields = [
+        "id",
+        "event",
+        "profile",
+        "status",
+        "reported_by",
+        "reported_at",
+        "staff_decision",
+        "decided_at",
+        "decided_by",
+        "created_at",
+    ]
+    inlines = [AttendanceReportInline]
+    actions = ["no_show_stands", "guest_was_there"]
+
+    @admin.action(description="Decide: the no-show stands")
+    def no_show_stands(self, request, queryset):
+        self._decide(request, queryset, Attendance.Decision.STANDS)
+
+    @admin.action(description="Decide: the guest was there")
+    def guest_was_there(self, request, queryset):
+        self._decide(request, queryset, Attendance.Decision.OVERTURNED)
+
+    def _decide(self, request, queryset, decision):
+        decided = 0
+        for attendance in queryset:
+            try:
+                services.decide_no_show(attendance, by=request.user, decision=decision)
+            except services.EventError as error:
+                self.message_user(request, f"{attendance}: {error.message}", messages.WARNING)
+            else:
+                decided += 1
+        self.message_user(request, f"{decided} decided.", messages.SUCCESS)
 
 
 @admin.register(Rating)

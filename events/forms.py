@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from accounts.models import username_is
 from events import zones
-from events.models import Event
+from events.models import Attendance, Event
 from momento.forms import Select, load_choices
 from profiles import images
 from profiles.models import City, HostProfile, Interest, SocialProfile
@@ -263,3 +263,72 @@ class DiscoverForm(forms.Form):
         if after and before and before < after:
             self.add_error("starts_before", "The end of the range is before its start.")
         return data
+
+
+class HostAttendanceForm(forms.Form):
+    """The host's report, one choice per confirmed guest (named by the guest's profile id),
+    pre-filled from the record (check-in writes attended); every guest needs one."""
+
+    def __init__(self, data=None, *, rows):
+        super().__init__(data)
+        self.rows = rows
+        for row in rows:
+            name = row.profile.display_name
+            self.fields[f"guest-{row.profile_id}"] = forms.ChoiceField(
+                label=name,
+                choices=Attendance.Status.choices,
+                widget=forms.RadioSelect,
+                initial=row.reported,
+                error_messages={"required": f"Choose attended, late or no-show for {name}."},
+            )
+
+    def guests(self) -> list:
+        return [(row, self[f"guest-{row.profile_id}"]) for row in self.rows]
+
+    def statuses(self) -> dict:
+        return {row.profile_id: self.cleaned_data[f"guest-{row.profile_id}"] for row in self.rows}
+
+
+class OthersAttendanceForm(forms.Form):
+    """An attendee's word on the others the host reported: optional per person, final once
+    sent, so only those not yet reported on by this attendee get a field."""
+
+    NOT_SURE = ("", "Not sure")
+
+    def __init__(self, data=None, *, rows):
+        super().__init__(data)
+        self.rows = [row for row in rows if row.mine is None]
+        for row in self.rows:
+            self.fields[f"guest-{row.profile_id}"] = forms.ChoiceField(
+                label=row.profile.display_name,
+                choices=[self.NOT_SURE, *Attendance.Status.choices],
+                widget=forms.RadioSelect,
+                required=False,
+            )
+
+    def guests(self) -> list:
+        return [(row, self[f"guest-{row.profile_id}"]) for row in self.rows]
+
+    def clean(self):
+        if self.rows and not self.statuses():
+            raise forms.ValidationError("Choose attended, late or no-show for at least one person.")
+        return self.cleaned_data
+
+    def statuses(self) -> dict:
+        return {
+            row.profile_id: status
+            for row in self.rows
+            if (status := self.cleaned_data.get(f"guest-{row.profile_id}"))
+        }
+
+
+class DisputeForm(forms.Form):
+    status = forms.ChoiceField(
+        label="What happened",
+        choices=[
+            (Attendance.Status.ATTENDED, "I was there"),
+            (Attendance.Status.LATE, "I was there, late"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether you were there on time or late."},
+    )

@@ -355,6 +355,42 @@ class InvitationQuerySet(models.QuerySet):
             )
         )
 
+    def for_attendance(self, viewer: SocialProfile | None = None):
+        """The attendance pages' rows: the event's confirmed guests (never one who gave the
+        seat back) with their names only, and per guest the host's report (`reported`,
+        `reported_at`, `decision`), whether they disputed it (`disputed`), how many others
+        said they came (`said_came`) or not (`said_no_show`), and the viewer's own report on
+        them (`mine`). One query, whatever the number of guests."""
+        row = Attendance.objects.filter(event=OuterRef("event"), profile=OuterRef("profile"))
+        said = AttendanceReport.objects.filter(
+            attendance__event=OuterRef("event"), attendance__profile=OuterRef("profile")
+        )
+        others = said.exclude(reported_by=OuterRef("profile"))
+        return (
+            self.filter(status=Invitation.Status.CONFIRMED)
+            .select_related("profile__user")
+            .only(
+                "event",
+                "profile",
+                "responded_at",
+                "profile__preferred_name",
+                "profile__first_name",
+                "profile__user__username",
+            )
+            .annotate(
+                reported=Subquery(row.values("status")[:1]),
+                reported_at=Subquery(row.values("reported_at")[:1]),
+                decision=Subquery(row.values("staff_decision")[:1]),
+                disputed=Exists(said.filter(reported_by=OuterRef("profile"))),
+                said_came=_count(others.filter(status__in=CAME)),
+                said_no_show=_count(others.filter(status=Attendance.Status.NO_SHOW)),
+                mine=Subquery(said.filter(reported_by=viewer).values("status")[:1])
+                if viewer
+                else Value(None, output_field=models.CharField()),
+            )
+            .order_by("responded_at", "pk")
+        )
+
     def for_cards(self):
         """What templates/events/_invitation_card.html shows of the event."""
         return self.select_related("event__city", "event__host")
@@ -577,13 +613,91 @@ class Interested(models.Model):
         return f"{self.profile_id} is interested in {self.event_id}"
 
 
+# Attendance outcomes, from `AttendanceQuerySet.with_outcome()`: what a row means today.
+CAME = ("attended", "late")
+
+
+class AttendanceQuerySet(models.QuerySet):
+    """The counting rule, written once (README, "After the event").
+
+    The host's report is the record (`Attendance.status`). A host-reported no-show counts
+    against the guest only when it stands:
+    - staff decided that it stands; or
+    - staff have not decided, nobody contradicted it (no report by the guest or by another
+      attendee saying they attended or were late, made by the end of the dispute window), and
+      the dispute window (`Attendance.DISPUTE_FOR` after the host's report) has closed.
+    A contradicted no-show waits for staff ("disputed"), an uncontradicted one waits for its
+    window to close ("pending"); neither counts either way. Staff deciding the guest was there
+    makes it count as attended. Attended and late always count, as came.
+    """
+
+    def with_outcome(self, now: datetime.datetime | None = None):
+        """Each row with `contradicted` and `outcome`: attended, late, no_show (counted) or
+        disputed, pending (not counted yet)."""
+        now = now or timezone.now()
+        S = Attendance.Status
+        contradicted = AttendanceReport.objects.filter(
+            attendance=OuterRef("pk"),
+            status__in=CAME,
+            created_at__lte=OuterRef("reported_at") + Attendance.DISPUTE_FOR,
+        )
+        return self.annotate(contradicted=Exists(contradicted)).annotate(
+            outcome=Case(
+                When(status__in=CAME, then=F("status")),
+                When(staff_decision=Attendance.Decision.STANDS, then=Value(S.NO_SHOW)),
+                When(staff_decision=Attendance.Decision.OVERTURNED, then=Value(S.ATTENDED)),
+                When(contradicted=True, then=Value("disputed")),
+                When(reported_at__gt=now - Attendance.DISPUTE_FOR, then=Value("pending")),
+                default=Value(S.NO_SHOW),
+                output_field=models.CharField(),
+            )
+        )
+
+    def counted(self, now: datetime.datetime | None = None):
+        """The rows that count in someone's record and reliability: came, or a no-show that
+        stands."""
+        return self.with_outcome(now).filter(outcome__in=(*CAME, Attendance.Status.NO_SHOW))
+
+    def counted_no_show(self, now: datetime.datetime | None = None):
+        return self.with_outcome(now).filter(outcome=Attendance.Status.NO_SHOW)
+
+    def disputed_undecided(self):
+        """No-shows contradicted in time that staff have yet to decide (the console's filter)."""
+        return self.with_outcome().filter(outcome="disputed")
+
+    def for_attendance_page(self):
+        """What the attendance pages show of each row: the guest's card, without private data."""
+        return self.select_related("profile__user").only(
+            "event",
+            "profile",
+            "status",
+            "reported_by",
+            "reported_at",
+            "staff_decision",
+            "profile__preferred_name",
+            "profile__first_name",
+            "profile__user__username",
+        )
+
+
 class Attendance(models.Model):
-    """Who came, as reported after the event."""
+    """Who came, as the host reported after the event (or checked them in): one row per guest,
+    the record. Other attendees' reports and the guest's dispute are `AttendanceReport` rows;
+    staff decide disputed no-shows here. What counts: `AttendanceQuerySet`."""
 
     class Status(models.TextChoices):
         ATTENDED = "attended", "Attended"
         LATE = "late", "Late"
         NO_SHOW = "no_show", "No-show"
+
+    class Decision(models.TextChoices):
+        STANDS = "stands", "The no-show stands"
+        OVERTURNED = "overturned", "The guest was there"
+
+    # From the event's end, how long the host and the attendees may report.
+    REPORT_FOR = datetime.timedelta(days=7)
+    # From the host's no-show report, how long the guest and the attendees may contradict it.
+    DISPUTE_FOR = datetime.timedelta(hours=72)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="attendances")
@@ -592,17 +706,66 @@ class Attendance(models.Model):
     reported_by = models.ForeignKey(
         SocialProfile, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # When the host's current status was reported: the dispute window runs from here.
+    reported_at = models.DateTimeField(null=True, blank=True)
+    staff_decision = models.CharField(
+        max_length=10, choices=Decision.choices, blank=True, default=""
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AttendanceQuerySet.as_manager()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["event", "profile"], name="attendance_once"),
         ]
-        # Events a person attended.
-        indexes = [models.Index(fields=["profile", "status"], name="attendance_profile_idx")]
+        indexes = [
+            # Events a person attended; a person's record and reliability.
+            models.Index(fields=["profile", "status"], name="attendance_profile_idx"),
+            # The settling sweep: no-shows whose dispute window closes.
+            models.Index(
+                fields=["reported_at"],
+                condition=Q(status="no_show", staff_decision=""),
+                name="attendance_open_no_show_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.profile_id} {self.status} {self.event_id}"
+
+    @property
+    def dispute_until(self) -> datetime.datetime | None:
+        """Until when a no-show may be contradicted, or None for anything else."""
+        if self.status != self.Status.NO_SHOW or self.reported_at is None:
+            return None
+        return self.reported_at + self.DISPUTE_FOR
+
+
+class AttendanceReport(models.Model):
+    """Someone else's word about a guest's attendance: another attendee's report, or the
+    guest's own dispute of a no-show (`reported_by` is then the guest). Once, and final."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    attendance = models.ForeignKey(Attendance, on_delete=models.CASCADE, related_name="reports")
+    reported_by = models.ForeignKey(SocialProfile, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=10, choices=Attendance.Status.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attendance", "reported_by"], name="attendance_report_once"
+            ),
+        ]
+        # An attendee's reports at one event (their page), by reporter.
+        indexes = [models.Index(fields=["reported_by"], name="attendance_report_by_idx")]
+
+    def __str__(self):
+        return f"{self.reported_by_id} says {self.status} about {self.attendance_id}"
 
 
 class RatingQuerySet(models.QuerySet):

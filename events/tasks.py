@@ -1,6 +1,8 @@
 """The event status machine's clock, in the task worker: every few minutes, lapsed invitations,
 offers and seat holds expire (freed seats go to the waitlist), events without their quorum at
-the decision deadline are cancelled, and confirmed events that have ended are completed."""
+the decision deadline are cancelled, and confirmed events that have ended are completed.
+Reliability is recomputed when attendance settles: after a report, a dispute or a staff decision
+(deferred by events/services/attendance.py), and when dispute windows close (the sweep)."""
 
 from procrastinate.contrib.django import app
 
@@ -15,3 +17,15 @@ def sweep_events(timestamp: int) -> dict[str, int]:
         "cancelled": services.cancel_unmet_quorum(),
         "completed": services.complete_finished_events(),
     }
+
+
+@app.task(queue="default")
+def recompute_reliability(profile_ids: list[str]) -> int:
+    return services.recompute_absentee_ratings(profile_ids)
+
+
+@app.periodic(cron="*/15 * * * *")
+@app.task(queue="default", queueing_lock="attendance_sweep")
+def settle_attendance(timestamp: int) -> int:
+    """Dispute windows that closed since the people's ratings were last computed."""
+    return services.settle_closed_windows()

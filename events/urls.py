@@ -1,6 +1,6 @@
 from django.urls import path
 
-from events.views import calendar, hosting, invitations, pages
+from events.views import attendance, calendar, hosting, invitations, pages
 
 app_name = "events"
 
@@ -21,6 +21,13 @@ urlpatterns = [
         "events/<uuid:event_id>/guests/<uuid:invitation_id>/remove/",
         hosting.remove_guest,
         name="remove-guest",
+    ),
+    path("events/<uuid:event_id>/attendance/", attendance.report, name="attendance"),
+    path("events/<uuid:event_id>/my-attendance/", attendance.mine, name="my-attendance"),
+    path(
+        "events/<uuid:event_id>/my-attendance/dispute/",
+        attendance.dispute,
+        name="attendance-dispute",
     ),
     path("events/<uuid:event_id>/ask/", invitations.ask, name="ask"),
     path("events/<uuid:event_id>/interested/", pages.interested, {"mark": True}, name="interested"),

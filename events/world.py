@@ -9,7 +9,10 @@ have left them (events/services.py):
 - past events are completed or cancelled, with no invitation left waiting for an answer;
 - a cancelled event's outstanding invitations were withdrawn; its confirmed seats stay, refunded;
 - attendance only for confirmed guests of completed events; ratings from those who came, once;
-- members' absentee ratings follow from their attendance.
+- a few no-shows are disputed by their guest (some after the window, which then changes
+  nothing), and staff decided some of the disputes; a few attendees confirmed others;
+- members' absentee ratings follow from what counts (events.services.recompute_absentee_ratings,
+  the same rule as the app, in a few bulk queries).
 """
 
 from __future__ import annotations
@@ -19,9 +22,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db import connection
-
-from events.models import Attendance, Event, Interested, Invitation, Rating
+from events import services
+from events.models import Attendance, AttendanceReport, Event, Interested, Invitation, Rating
 from events.services import QUORUM_REASON
 from momento.world import BIG_EVENT_INVITATIONS, BIG_HOST_EVENTS, BUSY_MEMBER_INVITATIONS
 
@@ -66,7 +68,7 @@ THINGS = [
 ]
 CANCEL_REASON = "Something came up: sorry, everyone. I will set a new date soon."
 
-MODELS = [Event, Event.tags.through, Invitation, Interested, Attendance, Rating]
+MODELS = [Event, Event.tags.through, Invitation, Interested, Attendance, AttendanceReport, Rating]
 
 
 @dataclass
@@ -102,7 +104,7 @@ def generate(world: World) -> None:
     plans = _plans(world)
     _force_guests(world, plans)
     _write_events(world, plans)
-    attendance, ratings = [], []
+    attendance, ratings, reports = [], [], []
     world.copy(
         Invitation,
         [
@@ -124,7 +126,22 @@ def generate(world: World) -> None:
         (row for plan in plans for row in _invitations(world, plan, attendance, ratings)),
     )
     world.copy(
-        Attendance, ["id", "event", "profile", "status", "reported_by", "created_at"], attendance
+        Attendance,
+        [
+            "id",
+            "event",
+            "profile",
+            "status",
+            "reported_by",
+            "reported_at",
+            "staff_decision",
+            "decided_at",
+            "created_at",
+        ],
+        _with_reports(world, attendance, reports),
+    )
+    world.copy(
+        AttendanceReport, ["id", "attendance", "reported_by", "status", "created_at"], reports
     )
     world.copy(
         Rating,
@@ -141,7 +158,7 @@ def generate(world: World) -> None:
         ratings,
     )
     _interested(world, plans)
-    _absentee_ratings()
+    services.recompute_absentee_ratings(now=world.now)
     big = next(plan for plan in plans if plan.big)
     world.targets["big_event_id"] = str(uuid.UUID(big.id))
     world.targets["big_event_title"] = BIG_EVENT_TITLE
@@ -485,6 +502,34 @@ def _came(world: World, plan: Plan, member: int, attendance, ratings, host_profi
     )
 
 
+def _with_reports(world: World, attendance: list, reports: list):
+    """The host's rows, each with its report time, and in small proportion the others' word:
+    a quarter of no-shows disputed by their guest (one in five too late to count), staff
+    deciding half of the disputes older than a week, and an attendee confirming the one
+    reported before them at the same event one time in twenty."""
+    rng, window = world.rng, Attendance.DISPUTE_FOR
+    came_before: dict[str, str] = {}  # event -> the last attendance row of someone who came
+    for attendance_id, event, profile, status, host, reported in attendance:
+        decision, decided_at = "", None
+        if status == Attendance.Status.NO_SHOW and rng.random() < 0.25:
+            late = rng.random() < 0.2
+            said = reported + (window + HOUR if late else window * rng.random())
+            if said <= world.now:
+                reports.append((world.uuid(), attendance_id, profile, "attended", said))
+                if not late and said + 7 * DAY <= world.now and rng.random() < 0.5:
+                    decision = rng.choice(Attendance.Decision.values)
+                    decided_at = world.between(said, world.now)
+        elif status != Attendance.Status.NO_SHOW:
+            other = came_before.get(event)
+            if other and rng.random() < 0.05:
+                reports.append(
+                    (world.uuid(), other, profile, "attended", min(reported + HOUR, world.now))
+                )
+            came_before[event] = attendance_id
+        row = (attendance_id, event, profile, status, host, reported)
+        yield (*row, decision, decided_at, reported)
+
+
 def _interested(world: World, plans: list[Plan]) -> None:
     rng = world.rng
 
@@ -498,21 +543,3 @@ def _interested(world: World, plans: list[Plan]) -> None:
                 yield (world.uuid(), plan.id, world.profile_ids[member], created)
 
     world.copy(Interested, ["id", "event", "profile", "created_at"], rows())
-
-
-def _absentee_ratings() -> None:
-    """Reliability from the attendance rows: the share of reported events a member came to."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            UPDATE accounts_userinternalmetrics AS metrics
-               SET absentee_rating = came.share
-              FROM (SELECT profile.user_id,
-                           1.0 - count(*) FILTER (WHERE attendance.status = 'no_show')::float
-                               / count(*) AS share
-                      FROM events_attendance AS attendance
-                      JOIN profiles_socialprofile AS profile ON profile.id = attendance.profile_id
-                     GROUP BY profile.user_id) AS came
-             WHERE metrics.user_id = came.user_id
-            """
-        )

@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
+from events import services as events_services
 from events.factories import EventFactory
-from events.models import Attendance, Event, Invitation, Rating
+from events.models import Attendance, AttendanceReport, Event, Invitation, Rating
 from profiles import services
 from profiles.models import (
     Block,
@@ -267,9 +268,13 @@ class DemoEvent:
     tags: list[str]
     # username -> (attendance status, host rating, event rating); no rating for a no-show.
     attendees: dict[str, tuple[str, int | None, int | None]] = field(default_factory=dict)
+    # (who, about whom, status): an attendee's word on another guest, or, about themself, a
+    # guest disputing the host's no-show; made a few hours after the host's report.
+    said: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 ATTENDED = Attendance.Status.ATTENDED
+LATE = Attendance.Status.LATE
 NO_SHOW = Attendance.Status.NO_SHOW
 
 # Past events (completed, dated before the seed) only exist so that profile pages show events
@@ -296,7 +301,24 @@ EVENTS = [
         "Marché d'Aligre",
         -12,
         ["Street food", "Hiking"],
-        {"ana": (ATTENDED, 4, 5), "mia": (ATTENDED, 5, 4), "yuki": (ATTENDED, 4, 3)},
+        {
+            "ana": (ATTENDED, 4, 5),
+            "mia": (ATTENDED, 5, 4),
+            "yuki": (LATE, 4, 3),
+            "omar": (NO_SHOW, None, None),
+        },
+        # Omar says he was there and Mia agrees: a dispute for staff, still undecided.
+        said=[("omar", "omar", ATTENDED), ("mia", "omar", ATTENDED), ("ana", "yuki", LATE)],
+    ),
+    DemoEvent(
+        "hugo",
+        "Dumplings and mahjong",
+        "Paris",
+        "Belleville",
+        -2,
+        ["Board games", "Cooking"],
+        # Reported two days ago: Chloe may still dispute her no-show (log in as her).
+        {"ana": (ATTENDED, None, None), "sam": (LATE, None, None), "chloe": (NO_SHOW, None, None)},
     ),
     DemoEvent(
         "ravi",
@@ -497,7 +519,11 @@ def _events(world, hosts, profiles, cities, interests) -> None:
             attendance, created = Attendance.objects.get_or_create(
                 event=event,
                 profile=profile,
-                defaults={"status": status, "reported_by": profiles[spec.host]},
+                defaults={
+                    "status": status,
+                    "reported_by": profiles[spec.host],
+                    "reported_at": event.ends_at + datetime.timedelta(hours=2),
+                },
             )
             if created:
                 world.created.append(attendance)
@@ -514,6 +540,19 @@ def _events(world, hosts, profiles, cities, interests) -> None:
             )
             if created:
                 world.created.append(rating)
+        for who, about, status in spec.said:
+            report, created = AttendanceReport.objects.get_or_create(
+                attendance=Attendance.objects.get(event=event, profile=profiles[about]),
+                reported_by=profiles[who],
+                defaults={
+                    "status": status,
+                    "created_at": event.ends_at + datetime.timedelta(hours=9),
+                },
+            )
+            if created:
+                world.created.append(report)
+    # Reliability follows from what counts, as the worker would have computed it.
+    events_services.recompute_absentee_ratings()
 
 
 # The social graph ----------------------------------------------------------------------------

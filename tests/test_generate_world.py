@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User, UserInternalMetrics
-from events.models import Attendance, Event, Interested, Invitation, Rating
+from events.models import Attendance, AttendanceReport, Event, Interested, Invitation, Rating
 from momento import world as world_module
 from payments.models import Payment, Subscription, SubscriptionPayment
 from profiles.models import Follow, HostProfile, Like, Photo, SocialProfile, UserCity
@@ -121,13 +121,30 @@ def test_every_member_has_a_verified_address_a_profile_and_metrics(world, db):
     assert users.filter(is_staff=True).count() == 1
 
 
-def test_absentee_ratings_follow_from_attendance(world, db):
-    no_show = Attendance.objects.filter(status=Attendance.Status.NO_SHOW).first()
-    assert no_show is not None
-    user = no_show.profile.user
-    rows = Attendance.objects.filter(profile__user=user)
-    expected = 1 - rows.filter(status=Attendance.Status.NO_SHOW).count() / rows.count()
-    assert user.internal_metrics.absentee_rating == pytest.approx(expected)
+def test_absentee_ratings_follow_from_what_counts(world, db):
+    """The app's rule and formula (AttendanceQuerySet, accounts/reliability.py), at the world's
+    moment: a disputed no-show counts neither way, a late cancellation weighs half."""
+    from accounts.reliability import absentee_rating
+
+    now = None  # the test's moment; the world's is seconds earlier, no window closes between
+    disputed = Attendance.objects.with_outcome(now).filter(outcome="disputed").first()
+    no_show = Attendance.objects.counted_no_show(now).first()
+    assert disputed is not None and no_show is not None
+    for row in (disputed, no_show):
+        user = row.profile.user
+        counted = Attendance.objects.counted(now).filter(profile__user=user)
+        late = Invitation.objects.filter(
+            profile__user=user, status=S.CANCELLED, cancelled_late=True
+        )
+        expected = absentee_rating(
+            came=counted.exclude(outcome=Attendance.Status.NO_SHOW).count(),
+            no_shows=counted.filter(outcome=Attendance.Status.NO_SHOW).count(),
+            late_cancellations=late.count(),
+        )
+        assert user.internal_metrics.absentee_rating == pytest.approx(expected)
+    assert AttendanceReport.objects.filter(attendance__profile=F("reported_by")).exists()
+    assert AttendanceReport.objects.exclude(attendance__profile=F("reported_by")).exists()
+    assert Attendance.objects.exclude(staff_decision="").exists()
 
 
 def test_everyone_with_cities_has_one_current_and_one_primary(world, db):

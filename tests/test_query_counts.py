@@ -63,8 +63,25 @@ PAGES = {
     "people": ("guest", lambda w: reverse("profiles:browse"), 7),
     # + profile, a page of invitations
     "my invitations": ("invitee", lambda w: reverse("events:my-invitations"), 4),
-    # + profile, upcoming seats, a page of past ones
-    "my events": ("guest", lambda w: reverse("events:my-events"), 5),
+    # + profile, upcoming seats, a page of past ones, my record (attendance, late cancellations)
+    "my events": ("guest", lambda w: reverse("events:my-events"), 7),
+    # + the event, its confirmed guests with their reports, the late cancellations
+    "attendance, the host": (
+        "host",
+        lambda w: reverse("events:attendance", args=[w.objects["evening"].pk]),
+        5,
+    ),
+    # + my seat, the confirmed guests with their reports and mine
+    "my attendance, the guest": (
+        "guest",
+        lambda w: reverse("events:my-attendance", args=[w.objects["evening"].pk]),
+        4,
+    ),
+    "my attendance, the invitee": (
+        "invitee",
+        lambda w: reverse("events:my-attendance", args=[w.objects["evening"].pk]),
+        4,
+    ),
     # + the event, "is my seat confirmed"
     "calendar file, a guest": ("guest", event("events:event-calendar"), 4),
     # no log-in: the feed by its token, the seats, the hosted events

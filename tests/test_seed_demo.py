@@ -11,7 +11,15 @@ from django.utils.html import escape
 
 from accounts import demo
 from accounts.models import User, UserInternalMetrics
-from events.models import Attendance, CalendarFeed, Event, Interested, Invitation, Rating
+from events.models import (
+    Attendance,
+    AttendanceReport,
+    CalendarFeed,
+    Event,
+    Interested,
+    Invitation,
+    Rating,
+)
 from payments import demo as payments_demo
 from payments.models import Payment, Subscription, SubscriptionPayment, WebhookEvent
 from profiles import demo as profiles_demo
@@ -44,6 +52,7 @@ PEOPLE_MODELS = [
     Event,
     Event.tags.through,
     Attendance,
+    AttendanceReport,
     Rating,
     Like,
     Follow,
@@ -162,6 +171,11 @@ def test_demo_world_has_people_with_profiles_photos_and_a_social_graph(capsys):
         assert Event.objects.hosted_by(host).upcoming().filter(status="planned").exists(), host
         assert 3 <= Rating.objects.host_average(host) <= 5, host
     assert Attendance.objects.filter(status=Attendance.Status.NO_SHOW).exists()
+    assert Attendance.objects.filter(status=Attendance.Status.LATE).exists()
+    assert Attendance.objects.disputed_undecided().filter(profile__user__username="omar").exists()
+    assert Attendance.objects.with_outcome().filter(outcome="pending").exists()  # may dispute
+    omar = UserInternalMetrics.objects.get(user__username="omar")
+    assert omar.absentee_rating_updated_at is not None
     ana = SocialProfile.objects.get(user__username="ana")
     assert Event.objects.attended_by(ana).exists()
     assert Rating.objects.attended_events_average(ana) is not None

@@ -22,11 +22,29 @@ Back the other way, through the task queue after commit: a paid event's Stripe p
 when it is created or its fee changes, its authorised payments are captured when it is confirmed,
 and its money is given back when it is cancelled.
 
+After the event (`attendance`): the host reports who came, attendees may confirm, a reported
+no-show may be disputed within a window, staff decide disputes, and reliability is recomputed
+from what counts (events.models.AttendanceQuerySet, the one place the rule is written).
+
 The package is split by concern, every part using the one lock order and the one error class of
 `core`: `hosting` (the host's side), `seats` (the guest's side and the payments app's answers),
-`clock` (the periodic sweeps). Callers import `events.services` and use the names below.
+`clock` (the periodic sweeps), `attendance` (after the event). Callers import `events.services`
+and use the names below.
 """
 
+from events.services.attendance import (
+    Record,
+    decide_no_show,
+    dispute_no_show,
+    is_attendee,
+    recompute_absentee_ratings,
+    record_of,
+    report_attendance,
+    report_others,
+    report_window,
+    reporting,
+    settle_closed_windows,
+)
 from events.services.calendar import (
     regenerate_calendar_feed,
     turn_off_calendar_feed,
@@ -75,6 +93,17 @@ __all__ = [
     "turn_off_calendar_feed",
     "turn_on_calendar_feed",
     "CANCELLED_REASON",
+    "Record",
+    "decide_no_show",
+    "dispute_no_show",
+    "is_attendee",
+    "recompute_absentee_ratings",
+    "record_of",
+    "report_attendance",
+    "report_others",
+    "report_window",
+    "reporting",
+    "settle_closed_windows",
     "EventError",
     "HOLD_FOR",
     "NOTIFY_FIELDS",

@@ -159,5 +159,8 @@ def my_events(request):
     past = paginate(
         mine.filter(starts__lte=now), order=("-starts", "-pk"), cursor=request.GET.get("after")
     )
-    context = {"upcoming": list(mine.filter(starts__gt=now).order_by("starts", "pk")[:100])}
+    context = {
+        "upcoming": list(mine.filter(starts__gt=now).order_by("starts", "pk")[:100]),
+        "record": services.record_of(me),
+    }
     return render(request, "events/my_events.html", {**context, "page": past})

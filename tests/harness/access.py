@@ -193,6 +193,20 @@ RULES: dict[str, Rule] = {
     # Confirmations, for people whose feed is on; the others are sent back to their settings.
     "events:calendar-feed-regenerate": Rule(FOUND, FOUND, roles=FEED_ON),
     "events:calendar-feed-off": Rule(FOUND, FOUND, roles=FEED_ON),
+    # After the event: the host's report is the host's; an attendee's page is for those who had
+    # a seat (the guest came, the invitee disputes being reported absent); disputing is POST.
+    "events:attendance": Rule(
+        FOUND, NOT_FOUND, roles={"host": OK}, url=lambda w: _evening("attendance", w)
+    ),
+    "events:my-attendance": Rule(
+        FOUND,
+        NOT_FOUND,
+        roles={"guest": OK, "invitee": OK},
+        url=lambda w: _evening("my-attendance", w),
+    ),
+    "events:attendance-dispute": Rule(
+        FOUND, NOT_ALLOWED, url=lambda w: _evening("attendance-dispute", w)
+    ),
     "events:ask": Rule(FOUND, NOT_ALLOWED, url=lambda w: _event("ask", w)),
     "events:interested": Rule(FOUND, NOT_ALLOWED, url=lambda w: _event("interested", w)),
     "events:not-interested": Rule(FOUND, NOT_ALLOWED, url=lambda w: _event("not-interested", w)),
@@ -327,6 +341,10 @@ ADMIN_REFUSALS = {
 
 def _event(name: str, world: World) -> str:
     return reverse(f"events:{name}", args=[world.objects["event"].pk])
+
+
+def _evening(name: str, world: World) -> str:
+    return reverse(f"events:{name}", args=[world.objects["evening"].pk])
 
 
 def _owned_invitation(name: str, world: World) -> str:

@@ -46,3 +46,15 @@ def test_account_emails_in_the_canary_world_show_nobody_elses_data(client, task_
     client.post(reverse("account_email"), {"action_add": "", "email": "new.inbox@example.com"})
     sent = task_queue.outbox()
     assert len(sent) == 3
+
+
+def test_the_no_show_email_in_the_canary_world_shows_nobody_elses_data(task_queue):
+    from events import services
+
+    world = _world_without_its_emails(task_queue)
+    evening = world.objects["evening"]
+    guest = world.guest.social_profile
+    services.report_attendance(evening, by=evening.host, statuses={guest.pk: "no_show"})
+    [sent] = task_queue.outbox()
+    assert sent.to == [world.guest.email]
+    assert "reported you as not coming" in sent.subject

@@ -104,6 +104,38 @@ def _people_objects(world: World) -> None:
     services.block(profiles["staff"], profiles["stranger"])
     services.report(profiles["guest"], profiles["stranger"], reason="spam", note="Harness.")
     _event_objects(world, host_profile, paris)
+    _attendance_objects(world, host_profile, paris)
+
+
+def _attendance_objects(world: World, host_profile, city) -> None:
+    """An evening that ended two hours ago, where the guest and the invitee had a seat: the
+    host reported the guest came and the invitee did not; the invitee disputes it and the guest
+    says the invitee came (a dispute for staff, undecided)."""
+    from django.utils import timezone
+
+    from events import services
+    from events.factories import EventFactory, InvitationFactory
+    from events.models import Attendance, Event
+
+    now = timezone.now()
+    evening = EventFactory(
+        host=host_profile,
+        city=city,
+        title="Last night's supper",
+        starts_at=now - datetime.timedelta(hours=5),
+        ends_at=now - datetime.timedelta(hours=2),
+        status=Event.Status.COMPLETED,
+    )
+    guest, invitee = world.guest.social_profile, world.invitee.social_profile
+    for profile in (guest, invitee):
+        InvitationFactory(event=evening, profile=profile, confirmed=True)
+    S = Attendance.Status
+    services.report_attendance(
+        evening, by=host_profile, statuses={guest.pk: S.ATTENDED, invitee.pk: S.NO_SHOW}
+    )
+    services.dispute_no_show(evening, by=invitee, status=S.LATE)
+    services.report_others(evening, by=guest, statuses={invitee.pk: S.LATE})
+    world.objects["evening"] = evening
 
 
 # The exact address of the world's private event: for its host and confirmed guests only.
