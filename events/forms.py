@@ -238,3 +238,28 @@ class DiscoverForm(forms.Form):
         if after and before and before < after:
             self.add_error("starts_before", "The end of the range is before its start.")
         return data
+
+
+class CheckInForm(forms.Form):
+    """A ticket code as the host types it; the check-in service reads it (events/tickets.py)."""
+
+    code = forms.CharField(
+        label="Ticket code",
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "enterkeyhint": "go",
+                "placeholder": "ABCD-2345",
+                "autofocus": True,
+            }
+        ),
+    )
+
+
+class RunningLateForm(forms.Form):
+    minutes = forms.TypedChoiceField(
+        choices=[(minutes, f"{minutes} min") for minutes in (5, 10, 15, 30)], coerce=int
+    )

@@ -24,9 +24,21 @@ and its money is given back when it is cancelled.
 
 The package is split by concern, every part using the one lock order and the one error class of
 `core`: `hosting` (the host's side), `seats` (the guest's side and the payments app's answers),
-`clock` (the periodic sweeps). Callers import `events.services` and use the names below.
+`clock` (the periodic sweeps), `checkin` (the evening: tickets checked in, "running late" and
+"can't make it"). Callers import `events.services` and use the names below.
 """
 
+from events.services.checkin import (
+    CHECK_IN_AFTER_END,
+    LATE_MINUTES,
+    check_in,
+    check_in_guest,
+    check_in_window,
+    report_cant_make_it,
+    report_running_late,
+    reporting_open,
+    undo_check_in,
+)
 from events.services.clock import (
     cancel_unmet_quorum,
     complete_finished_events,
@@ -67,6 +79,15 @@ from events.services.seats import (
 
 __all__ = [
     "CANCELLED_REASON",
+    "CHECK_IN_AFTER_END",
+    "LATE_MINUTES",
+    "check_in",
+    "check_in_guest",
+    "check_in_window",
+    "report_cant_make_it",
+    "report_running_late",
+    "reporting_open",
+    "undo_check_in",
     "EventError",
     "HOLD_FOR",
     "NOTIFY_FIELDS",
