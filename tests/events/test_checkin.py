@@ -274,7 +274,7 @@ def test_the_check_in_page_lists_confirmed_guests_by_name_with_the_code_field(cl
         html = client.get(reverse("events:check-in", args=[event.pk])).content.decode()
     assert "Bea" in html and "Sent Only" not in html
     assert 'name="code"' in html
-    assert 'hx-trigger="every 10s"' in html
+    assert 'data-hx-trigger="every 10s"' in html
 
 
 def test_the_check_in_page_outside_the_window_says_when_it_opens_and_has_no_field(client):
