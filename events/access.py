@@ -135,3 +135,12 @@ def seat_for_attendee(user, event_id) -> Invitation:
         profile__user_id=user.pk,
         status=Invitation.Status.CONFIRMED,
     )
+
+
+def ticket_for_guest(user, invitation_id) -> Invitation:
+    """One's own ticket: an invitation of one's own that was given a code (a confirmed seat, or
+    one given back since). Anyone else's, and an invitation never confirmed, is Http404."""
+    tickets = Invitation.objects.select_related("event__city", "event__host", "profile__user")
+    return get_object_or_404(
+        tickets.exclude(ticket_code=""), pk=invitation_id, profile__user_id=user.pk
+    )

@@ -3,6 +3,7 @@ import datetime
 import factory
 from django.utils import timezone
 
+from events import tickets
 from events.models import Attendance, Event, Interested, Invitation, Rating
 from profiles.factories import CityFactory, HostProfileFactory, SocialProfileFactory
 
@@ -61,7 +62,9 @@ class InvitationFactory(factory.django.DjangoModelFactory):
 
     class Params:
         confirmed = factory.Trait(
-            status=Invitation.Status.CONFIRMED, responded_at=factory.LazyFunction(timezone.now)
+            status=Invitation.Status.CONFIRMED,
+            responded_at=factory.LazyFunction(timezone.now),
+            ticket_code=factory.LazyFunction(tickets.new_code),
         )
         held = factory.Trait(
             status=Invitation.Status.HELD,

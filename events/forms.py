@@ -332,3 +332,28 @@ class DisputeForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Say whether you were there on time or late."},
     )
+
+
+class CheckInForm(forms.Form):
+    """A ticket code as the host types it; the check-in service reads it (events/tickets.py)."""
+
+    code = forms.CharField(
+        label="Ticket code",
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "enterkeyhint": "go",
+                "placeholder": "ABCD-2345",
+                "autofocus": True,
+            }
+        ),
+    )
+
+
+class RunningLateForm(forms.Form):
+    minutes = forms.TypedChoiceField(
+        choices=[(minutes, f"{minutes} min") for minutes in (5, 10, 15, 30)], coerce=int
+    )

@@ -23,11 +23,11 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import Coalesce, Lower, NullIf, RowNumber
 from django.utils import timezone
 
 from momento.urlmaker import row_url
-from profiles.models import Block, City, HostProfile, Interest, SocialProfile
+from profiles.models import Block, City, HostProfile, Interest, Photo, SocialProfile
 
 
 class EventQuerySet(models.QuerySet):
@@ -391,6 +391,49 @@ class InvitationQuerySet(models.QuerySet):
             .order_by("responded_at", "pk")
         )
 
+    def for_check_in(self, event: "Event"):
+        """The host's check-in list: the confirmed guests, and those who gave their seat back
+        saying they can't make it, with each one's first photo as `thumb`, by name. One query,
+        whatever the number of guests."""
+        first_photo = Photo.objects.filter(profile=OuterRef("profile"), kind=Photo.Kind.PORTRAIT)
+        profile = "profile__"
+        name = Coalesce(
+            NullIf(F(f"{profile}preferred_name"), Value("")),
+            NullIf(F(f"{profile}first_name"), Value("")),
+            F(f"{profile}user__username"),
+        )
+        return (
+            self.filter(event=event)
+            .filter(Q(status=Invitation.Status.CONFIRMED) | Q(cant_make_it_at__isnull=False))
+            .select_related("profile__user")
+            .only(
+                "event",
+                "status",
+                "checked_in_at",
+                "running_late_minutes",
+                "late_reported_at",
+                "cant_make_it_at",
+                "profile__preferred_name",
+                "profile__first_name",
+                "profile__user__username",
+            )
+            .annotate(
+                thumb=Subquery(first_photo.order_by("position").values("thumb")[:1]),
+                sort_name=Lower(name),
+            )
+            .order_by("sort_name", "pk")
+        )
+
+    def evening_news(self, event: "Event", profile_ids: list):
+        """What the group sees on the event's day: who of these guests is running late or can't
+        make it, with their name, in one query."""
+        return (
+            self.filter(event=event, profile_id__in=profile_ids)
+            .filter(Q(late_reported_at__isnull=False) | Q(cant_make_it_at__isnull=False))
+            .select_related("profile__user")
+            .order_by("late_reported_at", "pk")
+        )
+
     def for_cards(self):
         """What templates/events/_invitation_card.html shows of the event."""
         return self.select_related("event__city", "event__host")
@@ -528,6 +571,15 @@ class Invitation(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancelled_late = models.BooleanField(default=False)
     removal_reason = models.TextField(max_length=1000, blank=True)
+    # The ticket (Maly's ticket identifier): a short unguessable code, given when the seat is
+    # confirmed (events/services/checkin.py), shown to the guest and typed or scanned by the host.
+    ticket_code = models.CharField(max_length=8, blank=True, editable=False)
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+    # On the event's day the guest may tell the host and the group they are running late (by
+    # about this many minutes) or can't make it.
+    running_late_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    late_reported_at = models.DateTimeField(null=True, blank=True)
+    cant_make_it_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -551,6 +603,16 @@ class Invitation(models.Model):
             models.CheckConstraint(
                 condition=~Q(status__in=["cancelled", "removed"]) | Q(cancelled_at__isnull=False),
                 name="invitation_given_back_has_time",
+            ),
+            # Unique on the whole site, not only per event: a code typed at the wrong event is
+            # told apart from a mistyped one. The constraint's index finds a typed code.
+            models.UniqueConstraint(
+                fields=["ticket_code"], condition=~Q(ticket_code=""), name="invitation_ticket_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(running_late_minutes__isnull=True)
+                | Q(running_late_minutes__range=(1, 240)),
+                name="invitation_running_late_range",
             ),
         ]
         indexes = [
@@ -591,6 +653,12 @@ class Invitation(models.Model):
     @property
     def is_confirmed(self) -> bool:
         return self.status == self.Status.CONFIRMED
+
+    @property
+    def ticket_display(self) -> str:
+        """The code as it is read out: two groups of four, `ABCD-2345`."""
+        code = self.ticket_code
+        return f"{code[:4]}-{code[4:]}" if code else ""
 
 
 class Interested(models.Model):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from events.views import attendance, calendar, hosting, invitations, pages
+from events.views import attendance, calendar, evening, hosting, invitations, pages
 
 app_name = "events"
 
@@ -59,6 +59,30 @@ urlpatterns = [
     ),
     path(
         "me/invitations/<uuid:invitation_id>/cancel/", invitations.cancel_seat, name="cancel-seat"
+    ),
+    path("me/invitations/<uuid:invitation_id>/ticket/", evening.ticket, name="ticket"),
+    path(
+        "me/invitations/<uuid:invitation_id>/running-late/",
+        evening.running_late,
+        name="running-late",
+    ),
+    path(
+        "me/invitations/<uuid:invitation_id>/cant-make-it/",
+        evening.cant_make_it,
+        name="cant-make-it",
+    ),
+    path("events/<uuid:event_id>/check-in/", evening.check_in_page, name="check-in"),
+    path("events/<uuid:event_id>/check-in/list/", evening.check_in_list, name="check-in-list"),
+    path("events/<uuid:event_id>/check-in/code/", evening.check_in_code, name="check-in-code"),
+    path(
+        "events/<uuid:event_id>/check-in/<uuid:invitation_id>/",
+        evening.check_in_guest,
+        name="check-in-guest",
+    ),
+    path(
+        "events/<uuid:event_id>/check-in/<uuid:invitation_id>/undo/",
+        evening.undo_check_in,
+        name="undo-check-in",
     ),
     path("me/events/", invitations.my_events, name="my-events"),
     path("me/hosting/", hosting.hosting, name="hosting"),

@@ -28,8 +28,9 @@ from what counts (events.models.AttendanceQuerySet, the one place the rule is wr
 
 The package is split by concern, every part using the one lock order and the one error class of
 `core`: `hosting` (the host's side), `seats` (the guest's side and the payments app's answers),
-`clock` (the periodic sweeps), `attendance` (after the event). Callers import `events.services`
-and use the names below.
+`clock` (the periodic sweeps), `attendance` (after the event), `calendar` (the feeds),
+`checkin` (the evening: tickets checked in, "running late" and "can't make it"). Callers
+import `events.services` and use the names below.
 """
 
 from events.services.attendance import (
@@ -49,6 +50,17 @@ from events.services.calendar import (
     regenerate_calendar_feed,
     turn_off_calendar_feed,
     turn_on_calendar_feed,
+)
+from events.services.checkin import (
+    CHECK_IN_AFTER_END,
+    LATE_MINUTES,
+    check_in,
+    check_in_guest,
+    check_in_window,
+    report_cant_make_it,
+    report_running_late,
+    reporting_open,
+    undo_check_in,
 )
 from events.services.clock import (
     cancel_unmet_quorum,
@@ -104,6 +116,15 @@ __all__ = [
     "report_window",
     "reporting",
     "settle_closed_windows",
+    "CHECK_IN_AFTER_END",
+    "LATE_MINUTES",
+    "check_in",
+    "check_in_guest",
+    "check_in_window",
+    "report_cant_make_it",
+    "report_running_late",
+    "reporting_open",
+    "undo_check_in",
     "EventError",
     "HOLD_FOR",
     "NOTIFY_FIELDS",

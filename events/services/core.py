@@ -12,6 +12,7 @@ import datetime
 
 from django.utils import timezone
 
+from events import tickets
 from events.models import Event, Invitation
 from momento import emails
 from profiles.models import HostProfile, SocialProfile
@@ -103,9 +104,19 @@ def _set(invitation: Invitation, status: str, **fields) -> None:
     invitation.status = status
     if status not in Invitation.SEAT_STATUSES or status == Invitation.Status.CONFIRMED:
         invitation.hold_expires_at = None
+    if status == Invitation.Status.CONFIRMED and not invitation.ticket_code:
+        invitation.ticket_code = _unused_ticket_code()
     for name, value in fields.items():
         setattr(invitation, name, value)
     invitation.save()
+
+
+def _unused_ticket_code() -> str:
+    """A confirmed seat's ticket code, one nobody has (the unique constraint is the backstop;
+    with 10 ** 12 codes, the loop runs once)."""
+    while Invitation.objects.filter(ticket_code=(code := tickets.new_code())).exists():
+        pass
+    return code
 
 
 def _confirm_if_quorum(event: Event) -> None:

@@ -150,6 +150,9 @@ def ask_for_seat(event: Event, *, by: SocialProfile) -> Invitation:
     invitation.expires_at = answer_by(event)
     invitation.hold_expires_at = invitation.cancelled_at = None
     invitation.cancelled_late = False
+    # A seat taken again starts the evening afresh (the ticket code stays the guest's).
+    invitation.running_late_minutes = invitation.late_reported_at = None
+    invitation.cant_make_it_at = invitation.checked_in_at = None
     if _is_full(event):
         invitation.status = Invitation.Status.WAITLISTED
         invitation.waitlisted_at = invitation.responded_at = now

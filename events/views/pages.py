@@ -83,6 +83,7 @@ def detail(request, event_id):
     counts = counted.get(pk=event.pk)
     place = _place(event, me)
     guests = access.guests_for_viewer(event, me, limit=GUESTS_SHOWN)
+    on_the_day = services.reporting_open(event)
     return render(
         request,
         "events/event_detail.html",
@@ -99,6 +100,7 @@ def detail(request, event_id):
             "guests_unseen": max(counts["attending_count"] - len(guests), 0),
             "share": sharing.share_card(event),
             **counts,
+            **_evening(event, place, guests, on_the_day),
         },
     )
 
@@ -114,6 +116,22 @@ def _place(event: Event, me: SocialProfile | None) -> dict:
         "confirmed": mine is not None and mine.status == Invitation.Status.CONFIRMED,
         "interested": Interested.objects.filter(event=event, profile=me).exists(),
         "waitlist_place": _waitlist_place(mine),
+    }
+
+
+def _evening(event: Event, place: dict, guests: list, on_the_day: bool) -> dict:
+    """On the event's day, the group (its confirmed guests and host) sees who of them is running
+    late or can't make it; a confirmed guest gets their "on the day" panel."""
+    mine = place["mine"]
+    in_group = place["is_host"] or place["confirmed"]
+    news = []
+    if in_group and on_the_day and guests:
+        news = list(Invitation.objects.evening_news(event, [guest.pk for guest in guests]))
+    return {
+        "news": news,
+        "has_ticket": bool(mine and mine.is_confirmed) and event.status != Event.Status.CANCELLED,
+        "on_the_day": on_the_day,
+        "late_choices": services.LATE_MINUTES,
     }
 
 

@@ -207,6 +207,36 @@ RULES: dict[str, Rule] = {
     "events:attendance-dispute": Rule(
         FOUND, NOT_ALLOWED, url=lambda w: _evening("attendance-dispute", w)
     ),
+    # The evening: a ticket is its guest's; the check-in pages (and the polled list) the host's.
+    "events:ticket": Rule(
+        FOUND,
+        NOT_FOUND,
+        roles={"guest": OK},
+        url=lambda w: reverse("events:ticket", args=[w.objects["tonight_invitation"].pk]),
+    ),
+    "events:running-late": Rule(
+        FOUND,
+        NOT_ALLOWED,
+        url=lambda w: reverse("events:running-late", args=[w.objects["tonight_invitation"].pk]),
+    ),
+    "events:cant-make-it": Rule(
+        FOUND,
+        NOT_ALLOWED,
+        url=lambda w: reverse("events:cant-make-it", args=[w.objects["tonight_invitation"].pk]),
+    ),
+    "events:check-in": Rule(
+        FOUND, NOT_FOUND, roles={"host": OK}, url=lambda w: _tonight("check-in", w)
+    ),
+    "events:check-in-list": Rule(
+        FOUND, NOT_FOUND, roles={"host": OK}, url=lambda w: _tonight("check-in-list", w)
+    ),
+    "events:check-in-code": Rule(FOUND, NOT_ALLOWED, url=lambda w: _tonight("check-in-code", w)),
+    "events:check-in-guest": Rule(
+        FOUND, NOT_ALLOWED, url=lambda w: _tonight_guest("check-in-guest", w)
+    ),
+    "events:undo-check-in": Rule(
+        FOUND, NOT_ALLOWED, url=lambda w: _tonight_guest("undo-check-in", w)
+    ),
     "events:ask": Rule(FOUND, NOT_ALLOWED, url=lambda w: _event("ask", w)),
     "events:interested": Rule(FOUND, NOT_ALLOWED, url=lambda w: _event("interested", w)),
     "events:not-interested": Rule(FOUND, NOT_ALLOWED, url=lambda w: _event("not-interested", w)),
@@ -271,6 +301,13 @@ RULES: dict[str, Rule] = {
 MORE_URLS: dict[str, tuple[Rule, ...]] = {
     "events:detail": (
         Rule(OK, OK, url=lambda w: reverse("events:detail", args=[w.objects["public_event"].pk])),
+        # Tonight's event, with its "on the day" panel for the guest and the group's news.
+        Rule(
+            FOUND,
+            NOT_FOUND,
+            roles=INVITED,
+            url=lambda w: reverse("events:detail", args=[w.objects["tonight"].pk]),
+        ),
         Rule(FOUND, NOT_FOUND, url=lambda w: reverse("events:detail", args=[MADE_UP_ID])),
     ),
     "events:calendar-feed": (
@@ -278,6 +315,14 @@ MORE_URLS: dict[str, tuple[Rule, ...]] = {
             NOT_FOUND,
             NOT_FOUND,
             url=lambda w: reverse("events:calendar-feed", args=["made-up-token-" + "x" * 30]),
+        ),
+    ),
+    "events:ticket": (  # the invitee's, checked in: theirs alone
+        Rule(
+            FOUND,
+            NOT_FOUND,
+            roles={"invitee": OK},
+            url=lambda w: reverse("events:ticket", args=[w.objects["tonight_arrived"].pk]),
         ),
     ),
     "payments:payment": (
@@ -345,6 +390,15 @@ def _event(name: str, world: World) -> str:
 
 def _evening(name: str, world: World) -> str:
     return reverse(f"events:{name}", args=[world.objects["evening"].pk])
+
+
+def _tonight(name: str, world: World) -> str:
+    return reverse(f"events:{name}", args=[world.objects["tonight"].pk])
+
+
+def _tonight_guest(name: str, world: World) -> str:
+    tonight = world.objects["tonight"]
+    return reverse(f"events:{name}", args=[tonight.pk, world.objects["tonight_invitation"].pk])
 
 
 def _owned_invitation(name: str, world: World) -> str:

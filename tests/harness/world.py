@@ -158,6 +158,7 @@ def _event_objects(world: World, host_profile, city) -> None:
     world.objects["invitation"] = services.invite(event, profiles["invitee"], by=host_profile)
     services.mark_interested(event, by=profiles["guest"])
     world.objects["event"] = event
+    _evening_objects(world, host_profile, city)
     world.objects["public_event"] = EventFactory(
         host=host_profile,
         city=city,
@@ -174,6 +175,35 @@ def _event_objects(world: World, host_profile, city) -> None:
     revoked = services.turn_on_calendar_feed(profiles["stranger"])
     services.turn_off_calendar_feed(profiles["stranger"])
     world.objects["revoked_feed_token"] = revoked.token
+
+
+def _evening_objects(world: World, host_profile, city) -> None:
+    """The host's event tonight, under way (check-in open): the guest has a seat and said they
+    are running late, the invitee was checked in."""
+    from django.utils import timezone
+
+    from events import services
+    from events.factories import EventFactory, InvitationFactory
+
+    profiles = {role: user.social_profile for role, user in world.people.items()}
+    now = timezone.now()
+    tonight = EventFactory(
+        host=host_profile,
+        city=city,
+        title="Tonight at the host's",
+        location="9 Tonight Row",  # the invitee has a seat here: not the private event's address
+        min_participants=1,
+        starts_at=now - datetime.timedelta(hours=1),
+        ends_at=now + datetime.timedelta(hours=2),
+        status="confirmed",
+    )
+    seat = InvitationFactory(event=tonight, profile=profiles["guest"], confirmed=True)
+    services.report_running_late(seat, minutes=10, by=profiles["guest"])
+    arrived = InvitationFactory(event=tonight, profile=profiles["invitee"], confirmed=True)
+    services.check_in_guest(arrived, by=host_profile)
+    world.objects["tonight"] = tonight
+    world.objects["tonight_invitation"] = seat
+    world.objects["tonight_arrived"] = arrived
 
 
 def _payment_objects(world: World) -> None:
@@ -341,7 +371,7 @@ def private_strings_of(users) -> dict[int, set[str]]:
     """`private_strings` of each of these people by primary key, in a constant number of
     queries: the email canary checks every email against everyone in the database."""
     from accounts.models import UserInternalMetrics
-    from events.models import CalendarFeed
+    from events.models import CalendarFeed, Invitation
     from payments.models import Payment, Subscription, SubscriptionPayment
 
     users = list(users)
@@ -357,6 +387,10 @@ def private_strings_of(users) -> dict[int, set[str]]:
     subscriptions = Subscription.objects.filter(user__in=pks)
     for user_id, value in subscriptions.values_list("user_id", "stripe_subscription_id"):
         ids[user_id].add(value)
+    # A ticket is its guest's (and shown to nobody else, not even the host: they type it).
+    tickets = Invitation.objects.filter(profile__user__in=pks).exclude(ticket_code="")
+    for user_id, code in tickets.values_list("profile__user_id", "ticket_code"):
+        ids[user_id] |= {code, f"{code[:4]}-{code[4:]}"}
     invoices = SubscriptionPayment.objects.filter(user__in=pks).values_list(
         "user_id", "stripe_invoice_id", "stripe_payment_intent_id"
     )
