@@ -708,8 +708,8 @@ class Rating(models.Model):
                 name="rating_values_1_to_5",
             ),
             models.CheckConstraint(
-                condition=Q(reply="", replied_at__isnull=True)
-                | (~Q(reply="") & Q(replied_at__isnull=False)),
+                # A reply has its time; a reply staff removed keeps it (the host replied once).
+                condition=Q(reply="") | Q(replied_at__isnull=False),
                 name="rating_reply_has_time",
             ),
         ]

@@ -42,6 +42,7 @@ GUESTS_ONLY = Rule(anonymous=OK, signed_in=FOUND)  # signed-in people are sent o
 SIGNED_IN = Rule(anonymous=FOUND, signed_in=OK)  # anonymous visitors are sent to log in
 
 INVITED = {"host": OK, "invitee": OK, "guest": OK}
+CAME = {"host": OK, "guest": OK}  # the world's past event: its host and the guest who came
 MADE_UP_ID = "00000000-0000-4000-8000-000000000000"  # an id nothing has
 
 RULES: dict[str, Rule] = {
@@ -177,6 +178,23 @@ RULES: dict[str, Rule] = {
         roles={"guest": OK},
         url=lambda w: reverse("events:cancel-seat", args=[w.objects["guest_invitation"].pk]),
     ),
+    # After the world's past event: its guest rates and picks (the host is told why not), the
+    # host reads the ratings and replies (POST).
+    "events:rate": Rule(FOUND, NOT_FOUND, roles=CAME, url=lambda w: _past_event("rate", w)),
+    "events:meet-again": Rule(
+        FOUND, NOT_FOUND, roles=CAME, url=lambda w: _past_event("meet-again", w)
+    ),
+    "events:ratings": Rule(
+        FOUND, NOT_FOUND, roles={"host": OK}, url=lambda w: _past_event("ratings", w)
+    ),
+    "events:rating-reply": Rule(
+        FOUND,
+        NOT_ALLOWED,
+        url=lambda w: reverse(
+            "events:rating-reply",
+            args=[w.objects["past_event"].pk, w.objects["rating"].pk],
+        ),
+    ),
     "events:ask": Rule(FOUND, NOT_ALLOWED, url=lambda w: _event("ask", w)),
     "events:interested": Rule(FOUND, NOT_ALLOWED, url=lambda w: _event("interested", w)),
     "events:not-interested": Rule(FOUND, NOT_ALLOWED, url=lambda w: _event("not-interested", w)),
@@ -242,6 +260,7 @@ MORE_URLS: dict[str, tuple[Rule, ...]] = {
     "events:detail": (
         Rule(OK, OK, url=lambda w: reverse("events:detail", args=[w.objects["public_event"].pk])),
         Rule(FOUND, NOT_FOUND, url=lambda w: reverse("events:detail", args=[MADE_UP_ID])),
+        Rule(FOUND, NOT_FOUND, roles=CAME, url=lambda w: _past_event("detail", w)),
     ),
     "payments:payment": (
         Rule(
@@ -295,6 +314,7 @@ ADMIN_REFUSALS = {
             "profiles_block",
             "events_attendance",
             "events_rating",
+            "events_meetagain",
             "events_invitation",
             "events_interested",
         )
@@ -304,6 +324,10 @@ ADMIN_REFUSALS = {
 
 def _event(name: str, world: World) -> str:
     return reverse(f"events:{name}", args=[world.objects["event"].pk])
+
+
+def _past_event(name: str, world: World) -> str:
+    return reverse(f"events:{name}", args=[world.objects["past_event"].pk])
 
 
 def _owned_invitation(name: str, world: World) -> str:
