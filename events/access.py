@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from events.models import CalendarFeed, Event, Invitation
+from events.models import Attendance, CalendarFeed, Event, Invitation, Rating
 from profiles.models import Block, HostProfile, SocialProfile
 
 
@@ -143,4 +143,30 @@ def ticket_for_guest(user, invitation_id) -> Invitation:
     tickets = Invitation.objects.select_related("event__city", "event__host", "profile__user")
     return get_object_or_404(
         tickets.exclude(ticket_code=""), pk=invitation_id, profile__user_id=user.pk
+    )
+
+
+def attendees_for_viewer(event: Event, viewer: SocialProfile) -> list:
+    """Person cards of the event's other attendees (AttendanceQuerySet.present) that the viewer
+    may see: nobody blocked in either direction, no deactivated account, never the viewer. One
+    query, from the event's attendance rows."""
+    blocked = Block.objects.filter(blocker=viewer, blocked=OuterRef("pk"))
+    blocking = Block.objects.filter(blocker=OuterRef("pk"), blocked=viewer)
+    came = Attendance.objects.attendees(event).filter(profile=OuterRef("pk"))
+    people = (
+        SocialProfile.objects.for_cards()
+        .filter(Exists(came), user__is_active=True)
+        .exclude(pk=viewer.pk)
+        .exclude(Exists(blocked))
+        .exclude(Exists(blocking))
+        .order_by("preferred_name", "first_name", "pk")
+    )
+    return list(people)
+
+
+def rating_for_host(event: Event, rating_id) -> Rating:
+    """A published rating of an event already loaded with event_for_host: before publication,
+    the host cannot reach any rating of it, not even by id."""
+    return get_object_or_404(
+        Rating.objects.published().select_related("event", "rater"), pk=rating_id, event=event
     )

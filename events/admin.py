@@ -1,7 +1,16 @@
 from django.contrib import admin, messages
+from django.db.models import Exists, OuterRef
 
 from events import services
-from events.models import Attendance, AttendanceReport, Event, Interested, Invitation, Rating
+from events.models import (
+    Attendance,
+    AttendanceReport,
+    Event,
+    Interested,
+    Invitation,
+    MeetAgain,
+    Rating,
+)
 
 
 @admin.register(Event)
@@ -111,8 +120,29 @@ class RatingAdmin(ReportedAdmin):
         "host_rating_value",
         "event_rating_value",
         "created_at",
+        "reply",
+        "replied_at",
     ]
     fields = readonly_fields + ["comment"]
+
+
+@admin.register(MeetAgain)
+class MeetAgainAdmin(ReportedAdmin):
+    """Private picks, for curation: `mutual` says whether the pick was returned."""
+
+    list_display = ["event", "chooser", "chosen", "mutual", "created_at"]
+    list_select_related = ["event", "chooser", "chosen"]
+    readonly_fields = ["id", "event", "chooser", "chosen", "created_at"]
+
+    def get_queryset(self, request):
+        back = MeetAgain.objects.filter(
+            event=OuterRef("event"), chooser=OuterRef("chosen"), chosen=OuterRef("chooser")
+        )
+        return super().get_queryset(request).annotate(is_mutual=Exists(back))
+
+    @admin.display(boolean=True, ordering="is_mutual")
+    def mutual(self, pick):
+        return pick.is_mutual
 
 
 @admin.register(Invitation)

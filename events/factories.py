@@ -4,7 +4,7 @@ import factory
 from django.utils import timezone
 
 from events import tickets
-from events.models import Attendance, Event, Interested, Invitation, Rating
+from events.models import Attendance, Event, Interested, Invitation, MeetAgain, Rating
 from profiles.factories import CityFactory, HostProfileFactory, SocialProfileFactory
 
 
@@ -28,6 +28,8 @@ class EventFactory(factory.django.DjangoModelFactory):
             starts_at=factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=7)),
             status=Event.Status.COMPLETED,
         )
+        # Every attendee has rated: its ratings are published (RatingQuerySet.published).
+        ratings_published = factory.Trait(ratings_published_at=factory.LazyFunction(timezone.now))
 
 
 class AttendanceFactory(factory.django.DjangoModelFactory):
@@ -43,7 +45,7 @@ class RatingFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Rating
 
-    event = factory.SubFactory(EventFactory, past=True)
+    event = factory.SubFactory(EventFactory, past=True, ratings_published=True)
     rater = factory.SubFactory(SocialProfileFactory)
     rated_host = factory.SelfAttribute("event.host")
     host_rating_value = 5
@@ -87,3 +89,12 @@ class InterestedFactory(factory.django.DjangoModelFactory):
 
     event = factory.SubFactory(EventFactory)
     profile = factory.SubFactory(SocialProfileFactory)
+
+
+class MeetAgainFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MeetAgain
+
+    event = factory.SubFactory(EventFactory, past=True)
+    chooser = factory.SubFactory(SocialProfileFactory)
+    chosen = factory.SubFactory(SocialProfileFactory)

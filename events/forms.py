@@ -357,3 +357,50 @@ class RunningLateForm(forms.Form):
     minutes = forms.TypedChoiceField(
         choices=[(minutes, f"{minutes} min") for minutes in (5, 10, 15, 30)], coerce=int
     )
+
+
+STARS = [(n, f"{n} star{'s' if n > 1 else ''}") for n in range(1, 6)]
+
+
+class RatingForm(forms.Form):
+    host_rating = forms.TypedChoiceField(
+        label="The host", choices=STARS, coerce=int, widget=forms.RadioSelect
+    )
+    event_rating = forms.TypedChoiceField(
+        label="The event", choices=STARS, coerce=int, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        label="A comment (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Shown on the host's page, without your name, once the ratings are published.",
+    )
+
+
+class ReplyForm(forms.Form):
+    reply = forms.CharField(
+        label="Your reply",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Shown under the comment on your host page. You can reply once.",
+    )
+
+
+class MeetAgainForm(forms.Form):
+    """The people one would meet again, among `candidates` (the event's other attendees, as
+    already loaded by the view: the choices never query)."""
+
+    chosen = forms.MultipleChoiceField(
+        label="People you would meet again", required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, candidates: list[SocialProfile], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates = {str(person.pk): person for person in candidates}
+        self.fields["chosen"].choices = [
+            (pk, person.display_name) for pk, person in self.candidates.items()
+        ]
+
+    def chosen_profiles(self) -> list[SocialProfile]:
+        return [self.candidates[pk] for pk in self.cleaned_data["chosen"]]

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import (
     Avg,
     Case,
+    Count,
     DateTimeField,
     Exists,
     F,
@@ -86,9 +87,7 @@ class EventQuerySet(models.QuerySet):
 
     def with_attendance(self):
         """Per event: how many came, as reported (attended or late)."""
-        came = Attendance.objects.filter(
-            event=OuterRef("pk"), status__in=(Attendance.Status.ATTENDED, Attendance.Status.LATE)
-        )
+        came = Attendance.objects.present().filter(event=OuterRef("pk"))
         return self.annotate(attended_count=_count(came))
 
     def upcoming(self):
@@ -102,9 +101,10 @@ class EventQuerySet(models.QuerySet):
         return self.filter(host=host)
 
     def attended_by(self, profile: SocialProfile):
-        """The seed's "events a user has attended": attendance reported as attended."""
+        """The seed's "events a user has attended": those where they are an attendee
+        (AttendanceQuerySet.present: attended or late)."""
         return self.filter(
-            attendances__profile=profile, attendances__status=Attendance.Status.ATTENDED
+            Exists(Attendance.objects.present().filter(event=OuterRef("pk"), profile=profile))
         )
 
 
@@ -190,6 +190,10 @@ class Event(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
     cancel_reason = models.TextField(max_length=1000, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # When the event's ratings were published, by the service that made it true: the last
+    # attendee's rating, or the sweep once the window closed (which also emails the host).
+    # Null until then; a closed window publishes them anyway (RatingQuerySet.published).
+    ratings_published_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -236,6 +240,12 @@ class Event(models.Model):
                 condition=Q(status__in=["planned", "confirmed"]),
                 name="event_open_idx",
             ),
+            # The ratings sweep: completed events whose ratings are not published yet.
+            models.Index(
+                fields=["ends_at"],
+                condition=Q(status="completed", ratings_published_at__isnull=True),
+                name="event_ratings_blind_idx",
+            ),
         ]
 
     def __str__(self):
@@ -252,6 +262,17 @@ class Event(models.Model):
     def zone(self) -> ZoneInfo:
         """The event's own time zone, its city's: every time of it is read and shown in this."""
         return self.city.zone
+
+    @property
+    def ratings_close_at(self) -> datetime.datetime:
+        """The end of its rating window: no rating or pick after this, and every rating of it
+        is published by then."""
+        return self.ends_at + RATING_WINDOW
+
+    @property
+    def ratings_are_published(self) -> bool:
+        """The row's side of RatingQuerySet.published, for one event already loaded."""
+        return self.ratings_published_at is not None or self.ratings_close_at <= timezone.now()
 
     @property
     def is_free(self) -> bool:
@@ -747,6 +768,16 @@ class AttendanceQuerySet(models.QuerySet):
             "profile__user__username",
         )
 
+    def present(self):
+        """THE definition of an event's attendees, used by every rule about them (ratings,
+        "would meet again", events attended): the host's report says they came, on time or
+        late (`Attendance.PRESENT`). A no-show, or someone with no row, is not an attendee."""
+        return self.filter(status__in=Attendance.PRESENT)
+
+    def attendees(self, event: Event):
+        """The attendance rows of the event's attendees."""
+        return self.present().filter(event=event)
+
 
 class Attendance(models.Model):
     """Who came, as the host reported after the event (or checked them in): one row per guest,
@@ -766,6 +797,9 @@ class Attendance(models.Model):
     REPORT_FOR = datetime.timedelta(days=7)
     # From the host's no-show report, how long the guest and the attendees may contradict it.
     DISPUTE_FOR = datetime.timedelta(hours=72)
+
+    # The statuses of someone who came: an attendee (AttendanceQuerySet.present).
+    PRESENT = (Status.ATTENDED, Status.LATE)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="attendances")
@@ -836,18 +870,50 @@ class AttendanceReport(models.Model):
         return f"{self.reported_by_id} says {self.status} about {self.attendance_id}"
 
 
+# After a completed event, its attendees may rate it and pick whom they would meet again for
+# this long after its end; its ratings are published at the latest then (the Airbnb rule).
+RATING_WINDOW = datetime.timedelta(days=14)
+
+
 class RatingQuerySet(models.QuerySet):
+    def published(self):
+        """The ratings anyone but their rater may see: their event's ratings were published
+        once every attendee had rated (`Event.ratings_published_at`, set by the service that
+        saw it happen), or its rating window has closed (computed, so nothing waits for a
+        sweep). EVERY read of ratings for someone else goes through here, the averages first."""
+        closed = timezone.now() - RATING_WINDOW
+        return self.filter(
+            Q(event__ratings_published_at__isnull=False) | Q(event__ends_at__lte=closed)
+        )
+
     def host_average(self, host: HostProfile) -> float | None:
-        """The seed's "host's average rating", from the rows, never stored twice."""
-        return self.filter(rated_host=host).aggregate(value=Avg("host_rating_value"))["value"]
+        """The seed's "host's average rating", from the published rows, never stored twice."""
+        return self.host_summary(host)["average"]
+
+    def host_summary(self, host: HostProfile) -> dict:
+        """The host's published average (`average`, None without any) and `count`, in one
+        query."""
+        return (
+            self.published()
+            .filter(rated_host=host)
+            .aggregate(average=Avg("host_rating_value"), count=Count("pk"))
+        )
 
     def attended_events_average(self, profile: SocialProfile) -> float | None:
-        """The seed's "average rating of the events a user has attended"."""
+        """The seed's "average rating of the events a user has attended", published rows only."""
         attended = Event.objects.attended_by(profile).values("pk")
-        return self.filter(event__in=attended).aggregate(value=Avg("event_rating_value"))["value"]
+        published = self.published().filter(event__in=attended)
+        return published.aggregate(value=Avg("event_rating_value"))["value"]
+
+    def for_display(self):
+        """What a shown rating needs: its event's title, and the rater's name for the host."""
+        return self.select_related("event", "rater").order_by("-created_at", "-pk")
 
 
 class Rating(models.Model):
+    """One attendee's rating of an event and its host (events/services/ratings.py), and the
+    host's one reply to its comment."""
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="ratings")
     rater = models.ForeignKey(SocialProfile, on_delete=models.CASCADE, related_name="ratings")
@@ -855,6 +921,8 @@ class Rating(models.Model):
     host_rating_value = models.PositiveSmallIntegerField()
     event_rating_value = models.PositiveSmallIntegerField()
     comment = models.TextField(max_length=2000, blank=True)
+    reply = models.TextField(max_length=2000, blank=True)
+    replied_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = RatingQuerySet.as_manager()
@@ -865,6 +933,11 @@ class Rating(models.Model):
             models.CheckConstraint(
                 condition=Q(host_rating_value__range=(1, 5)) & Q(event_rating_value__range=(1, 5)),
                 name="rating_values_1_to_5",
+            ),
+            models.CheckConstraint(
+                # A reply has its time; a reply staff removed keeps it (the host replied once).
+                condition=Q(reply="") | Q(replied_at__isnull=False),
+                name="rating_reply_has_time",
             ),
         ]
         # A host's average rating.
@@ -888,3 +961,56 @@ class CalendarFeed(models.Model):
 
     def __str__(self):
         return f"Calendar feed of {self.profile_id}"
+
+
+class MeetAgainQuerySet(models.QuerySet):
+    def mutual(self):
+        """Picks returned by the person picked, at the same event: each mutual pair appears
+        twice, once from each side. Kept for curation (a later issue)."""
+        back = MeetAgain.objects.filter(
+            event=OuterRef("event"), chooser=OuterRef("chosen"), chosen=OuterRef("chooser")
+        )
+        return self.filter(Exists(back))
+
+    def shown_to(self, profile: SocialProfile):
+        """The mutual picks `profile` may be shown: theirs, returned, with nobody blocked
+        either way. A one-sided pick is never shown to anyone but its chooser."""
+        blocked = Block.objects.filter(
+            Q(blocker=profile, blocked=OuterRef("chosen"))
+            | Q(blocker=OuterRef("chosen"), blocked=profile)
+        )
+        return (
+            self.filter(chooser=profile)
+            .mutual()
+            .exclude(Exists(blocked))
+            .select_related("chosen")
+            .order_by("chosen__preferred_name", "chosen__first_name", "pk")
+        )
+
+
+class MeetAgain(models.Model):
+    """ "Would meet again": one attendee privately picks another of the same event. Only a pick
+    returned (MeetAgainQuerySet.mutual) is ever shown, and only to the two of them."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="meet_again")
+    chooser = models.ForeignKey(SocialProfile, on_delete=models.CASCADE, related_name="+")
+    chosen = models.ForeignKey(SocialProfile, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MeetAgainQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "chooser", "chosen"], name="meet_again_once"),
+            models.CheckConstraint(
+                condition=~Q(chooser=F("chosen")), name="meet_again_not_oneself"
+            ),
+        ]
+        indexes = [
+            # A person's picks across their events, for "my events".
+            models.Index(fields=["chooser", "event"], name="meet_again_chooser_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.chooser_id} would meet {self.chosen_id} again ({self.event_id})"

@@ -1,6 +1,7 @@
 """The event status machine's clock, in the task worker: every few minutes, lapsed invitations,
 offers and seat holds expire (freed seats go to the waitlist), events without their quorum at
-the decision deadline are cancelled, and confirmed events that have ended are completed.
+the decision deadline are cancelled, confirmed events that have ended are completed, and the
+ratings of events whose rating window has closed are published (their host told).
 Reliability is recomputed when attendance settles: after a report, a dispute or a staff decision
 (deferred by events/services/attendance.py), and when dispute windows close (the sweep)."""
 
@@ -16,6 +17,7 @@ def sweep_events(timestamp: int) -> dict[str, int]:
         "expired": services.expire_lapsed(),
         "cancelled": services.cancel_unmet_quorum(),
         "completed": services.complete_finished_events(),
+        "ratings_published": services.publish_due_ratings(),
     }
 
 

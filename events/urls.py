@@ -1,6 +1,6 @@
 from django.urls import path
 
-from events.views import attendance, calendar, evening, hosting, invitations, pages
+from events.views import attendance, calendar, evening, hosting, invitations, pages, ratings
 
 app_name = "events"
 
@@ -29,6 +29,14 @@ urlpatterns = [
         attendance.dispute,
         name="attendance-dispute",
     ),
+    path("events/<uuid:event_id>/rate/", ratings.rate, name="rate"),
+    path("events/<uuid:event_id>/ratings/", ratings.ratings, name="ratings"),
+    path(
+        "events/<uuid:event_id>/ratings/<uuid:rating_id>/reply/",
+        ratings.reply,
+        name="rating-reply",
+    ),
+    path("events/<uuid:event_id>/meet-again/", ratings.meet_again, name="meet-again"),
     path("events/<uuid:event_id>/ask/", invitations.ask, name="ask"),
     path("events/<uuid:event_id>/interested/", pages.interested, {"mark": True}, name="interested"),
     path(

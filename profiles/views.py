@@ -29,6 +29,7 @@ from profiles.models import Block, Follow, HostProfile, Like, Photo, SocialProfi
 from profiles.services import ProfileError
 
 PAGE_SIZE = 20
+HOST_COMMENTS_SHOWN = 20  # the newest published comments on a host's page
 
 
 # Browsing people -----------------------------------------------------------------------------
@@ -501,14 +502,17 @@ def edit_host(request):
 def host(request, username):
     host = access.host_for_viewer(request.user, username)
     events = Event.objects.hosted_by(host).select_related("city")
+    summary = Rating.objects.host_summary(host)  # published ratings only, like every read
+    comments = Rating.objects.published().filter(rated_host=host).exclude(comment="")
     return render(
         request,
         "profiles/host_detail.html",
         {
             "host": host,
             "person": host.user.social_profile,
-            "rating": Rating.objects.host_average(host),
-            "ratings_count": host.ratings.count(),
+            "rating": summary["average"],
+            "ratings_count": summary["count"],
+            "comments": list(comments.for_display()[:HOST_COMMENTS_SHOWN]),
             "upcoming": list(events.upcoming()[:20]),
             "past": list(events.past()[:20]),
         },

@@ -17,9 +17,13 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from events import services
+from events.factories import AttendanceFactory, EventFactory, InvitationFactory
+from events.models import Event
+from profiles.factories import SocialProfileFactory
 from tests.harness.site import client_for
 from tests.harness.world import ANONYMOUS, build_world
-from tests.queries import queries_while_rendering, writes_in
+from tests.queries import assert_same_queries_for_few_and_many, queries_while_rendering, writes_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("query_counts")]
 
@@ -63,8 +67,9 @@ PAGES = {
     "people": ("guest", lambda w: reverse("profiles:browse"), 7),
     # + profile, a page of invitations
     "my invitations": ("invitee", lambda w: reverse("events:my-invitations"), 4),
-    # + profile, upcoming seats, a page of past ones, my record (attendance, late cancellations)
-    "my events": ("guest", lambda w: reverse("events:my-events"), 7),
+    # + profile, upcoming seats, a page of past ones, my record (attendance, late cancellations),
+    # and for its completed events: whether I came and rated, and my mutual picks
+    "my events": ("guest", lambda w: reverse("events:my-events"), 9),
     # + the event, its confirmed guests with their reports, the late cancellations
     "attendance, the host": (
         "host",
@@ -92,6 +97,26 @@ PAGES = {
     ),
     # + the calendar feed
     "settings, a guest": ("guest", lambda w: reverse("accounts:settings"), 3),
+    # + profile, the event, blocks, "am I invited" (the event's access), my rating (the world's
+    # guest has rated: no refusal to compute)
+    "rating page": (
+        "guest",
+        lambda w: reverse("events:rate", args=[w.objects["past_event"].pk]),
+        7,
+    ),
+    # + the event's access (4, as above), my attendance, the other attendees' cards, my picks,
+    # the mutual ones
+    "meet again": (
+        "guest",
+        lambda w: reverse("events:meet-again", args=[w.objects["past_event"].pk]),
+        10,
+    ),
+    # + the event, the published ratings' summary, a page of them
+    "ratings, the host": (
+        "host",
+        lambda w: reverse("events:ratings", args=[w.objects["past_event"].pk]),
+        5,
+    ),
     # + the plan giving premium, else the latest one (two reads when there is none)
     "pricing, a guest": ("guest", lambda w: reverse("payments:pricing"), 4),
 }
@@ -137,3 +162,66 @@ def test_no_main_page_queries_while_its_template_renders(measures, name):
 @pytest.mark.parametrize("name", PAGES)
 def test_reading_a_main_page_writes_nothing(measures, name):
     assert writes_in(measures[name].sql) == []
+
+
+# The pages after an event, with 2 and with 20 attendees: the same count.
+
+
+def _after_event_with(client):
+
+    event = EventFactory(status=Event.Status.COMPLETED, past=True)
+    me = SocialProfileFactory()
+    InvitationFactory(event=event, profile=me, confirmed=True)
+    AttendanceFactory(event=event, profile=me)
+    client.force_login(me.user)
+
+    def make(n):
+        for _ in range(n):
+            other = SocialProfileFactory()
+            InvitationFactory(event=event, profile=other, confirmed=True)
+            AttendanceFactory(event=event, profile=other)
+            services.rate_event(event, by=other, host_rating=4, event_rating=4, comment="Fine.")
+            services.choose_to_meet_again(event, by=other, chosen=[me])
+            services.choose_to_meet_again(event, by=me, chosen=[other])
+
+    return event, me, make
+
+
+def test_the_rating_page_costs_the_same_with_2_and_20_attendees(client, django_assert_num_queries):
+    event, _, make = _after_event_with(client)
+    url = reverse("events:rate", args=[event.pk])
+    # + profile, the event's access (4), my rating, my attendance, "rated already"
+    assert (
+        assert_same_queries_for_few_and_many(
+            client, url, make=make, assert_num_queries=django_assert_num_queries
+        )
+        == 9
+    )
+
+
+def test_the_meet_again_page_costs_the_same_with_2_and_20_attendees(
+    client, django_assert_num_queries
+):
+    event, _, make = _after_event_with(client)
+    url = reverse("events:meet-again", args=[event.pk])
+    assert (
+        assert_same_queries_for_few_and_many(
+            client, url, make=make, assert_num_queries=django_assert_num_queries
+        )
+        == 10
+    )
+
+
+def test_the_hosts_ratings_page_costs_the_same_with_2_and_20_ratings(
+    client, django_assert_num_queries
+):
+    event, me, make = _after_event_with(client)
+    services.rate_event(event, by=me, host_rating=5, event_rating=5)  # published once all rated
+    client.force_login(event.host.user)
+    url = reverse("events:ratings", args=[event.pk])
+    assert (
+        assert_same_queries_for_few_and_many(
+            client, url, make=make, assert_num_queries=django_assert_num_queries
+        )
+        == 5
+    )

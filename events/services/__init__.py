@@ -29,8 +29,9 @@ from what counts (events.models.AttendanceQuerySet, the one place the rule is wr
 The package is split by concern, every part using the one lock order and the one error class of
 `core`: `hosting` (the host's side), `seats` (the guest's side and the payments app's answers),
 `clock` (the periodic sweeps), `attendance` (after the event), `calendar` (the feeds),
-`checkin` (the evening: tickets checked in, "running late" and "can't make it"). Callers
-import `events.services` and use the names below.
+`checkin` (the evening: tickets checked in, "running late" and "can't make it"), `ratings`
+(double-blind ratings, replies, "would meet again"). Callers import `events.services` and use
+the names below.
 """
 
 from events.services.attendance import (
@@ -85,6 +86,16 @@ from events.services.hosting import (
     update_event,
     withdraw_invitation,
 )
+from events.services.ratings import (
+    choose_to_meet_again,
+    everyone_rated,
+    publish_due_ratings,
+    publish_if_everyone_rated,
+    rate_event,
+    refusal_to_pick,
+    refusal_to_rate,
+    reply_to_rating,
+)
 from events.services.seats import (
     CANCELLED_REASON,
     accept_invitation,
@@ -137,18 +148,26 @@ __all__ = [
     "cancel_event",
     "cancel_seat",
     "cancel_unmet_quorum",
+    "choose_to_meet_again",
     "complete_finished_events",
     "confirm_paid_seat",
     "create_event",
     "decline_invitation",
+    "everyone_rated",
     "expire_lapsed",
     "fail_paid_seat",
     "invite",
     "join_waitlist",
     "mark_interested",
+    "publish_due_ratings",
+    "publish_if_everyone_rated",
+    "rate_event",
     "refunds_on_cancel",
+    "refusal_to_pick",
+    "refusal_to_rate",
     "release_held_seat",
     "remove_guest",
+    "reply_to_rating",
     "seats_taken",
     "unmark_interested",
     "update_event",

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from events import access, services
+from events import access, after, services
 from events.models import Invitation
 from events.services import EventError
 from momento.http import redirect_back
@@ -159,6 +159,7 @@ def my_events(request):
     past = paginate(
         mine.filter(starts__lte=now), order=("-starts", "-pk"), cursor=request.GET.get("after")
     )
+    after.for_my_events(me, past.items)  # rating, picks and mutual picks of completed ones
     context = {
         "upcoming": list(mine.filter(starts__gt=now).order_by("starts", "pk")[:100]),
         "record": services.record_of(me),

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from events import access, services, sharing
+from events import access, after, services, sharing
 from events.forms import (
     DiscoverForm,
 )
@@ -101,8 +101,23 @@ def detail(request, event_id):
             "share": sharing.share_card(event),
             **counts,
             **_evening(event, place, guests, on_the_day),
+            **_after_the_event(event, me),
         },
     )
+
+
+def _after_the_event(event: Event, me: SocialProfile | None) -> dict:
+    """A completed event's published ratings and the viewer's part in them (events/after.py)."""
+    if event.status != Event.Status.COMPLETED:
+        return {"after_event": False}
+    published = after.published_ratings(event)
+    return {
+        "after_event": True,
+        "standing": after.standing(event, me),
+        "ratings": published["ratings"],
+        "ratings_average": published["average"],
+        "ratings_count": published["count"],
+    }
 
 
 def _place(event: Event, me: SocialProfile | None) -> dict:

@@ -43,6 +43,7 @@ SIGNED_IN = Rule(anonymous=FOUND, signed_in=OK)  # anonymous visitors are sent t
 
 INVITED = {"host": OK, "invitee": OK, "guest": OK}
 FEED_ON = INVITED  # the world's people whose calendar feed is on
+CAME = {"host": OK, "guest": OK}  # the world's past event: its host and the guest who came
 MADE_UP_ID = "00000000-0000-4000-8000-000000000000"  # an id nothing has
 
 RULES: dict[str, Rule] = {
@@ -237,6 +238,23 @@ RULES: dict[str, Rule] = {
     "events:undo-check-in": Rule(
         FOUND, NOT_ALLOWED, url=lambda w: _tonight_guest("undo-check-in", w)
     ),
+    # After the world's past event: its guest rates and picks (the host is told why not), the
+    # host reads the ratings and replies (POST).
+    "events:rate": Rule(FOUND, NOT_FOUND, roles=CAME, url=lambda w: _past_event("rate", w)),
+    "events:meet-again": Rule(
+        FOUND, NOT_FOUND, roles=CAME, url=lambda w: _past_event("meet-again", w)
+    ),
+    "events:ratings": Rule(
+        FOUND, NOT_FOUND, roles={"host": OK}, url=lambda w: _past_event("ratings", w)
+    ),
+    "events:rating-reply": Rule(
+        FOUND,
+        NOT_ALLOWED,
+        url=lambda w: reverse(
+            "events:rating-reply",
+            args=[w.objects["past_event"].pk, w.objects["rating"].pk],
+        ),
+    ),
     "events:ask": Rule(FOUND, NOT_ALLOWED, url=lambda w: _event("ask", w)),
     "events:interested": Rule(FOUND, NOT_ALLOWED, url=lambda w: _event("interested", w)),
     "events:not-interested": Rule(FOUND, NOT_ALLOWED, url=lambda w: _event("not-interested", w)),
@@ -309,6 +327,7 @@ MORE_URLS: dict[str, tuple[Rule, ...]] = {
             url=lambda w: reverse("events:detail", args=[w.objects["tonight"].pk]),
         ),
         Rule(FOUND, NOT_FOUND, url=lambda w: reverse("events:detail", args=[MADE_UP_ID])),
+        Rule(FOUND, NOT_FOUND, roles=CAME, url=lambda w: _past_event("detail", w)),
     ),
     "events:calendar-feed": (
         Rule(
@@ -377,6 +396,7 @@ ADMIN_REFUSALS = {
             "profiles_block",
             "events_attendance",
             "events_rating",
+            "events_meetagain",
             "events_invitation",
             "events_interested",
         )
@@ -399,6 +419,10 @@ def _tonight(name: str, world: World) -> str:
 def _tonight_guest(name: str, world: World) -> str:
     tonight = world.objects["tonight"]
     return reverse(f"events:{name}", args=[tonight.pk, world.objects["tonight_invitation"].pk])
+
+
+def _past_event(name: str, world: World) -> str:
+    return reverse(f"events:{name}", args=[world.objects["past_event"].pk])
 
 
 def _owned_invitation(name: str, world: World) -> str:

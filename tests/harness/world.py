@@ -70,7 +70,6 @@ def _people_objects(world: World) -> None:
     a past event the guest attended and rated, and an upcoming one; the guest follows the host;
     the invitee likes the host and asks to follow them; staff blocked the stranger, whom the
     guest reported."""
-    from events.factories import AttendanceFactory, EventFactory, RatingFactory
     from profiles import services
     from profiles.factories import (
         CityFactory,
@@ -93,9 +92,7 @@ def _people_objects(world: World) -> None:
     add_photo(host, colour=(20, 120, 90))
     add_photo(host, kind="cover")
     host_profile = HostProfileFactory(user=world.host, host_name="Host's Table")
-    past = EventFactory(host=host_profile, city=paris, past=True)
-    AttendanceFactory(event=past, profile=profiles["guest"])
-    RatingFactory(event=past, rater=profiles["guest"], host_rating_value=5, event_rating_value=4)
+    _past_event(world, host_profile, paris)
     follow = services.request_follow(profiles["guest"], host)
     services.accept_follow(follow, by=host)
     world.objects["follow_request"] = services.request_follow(profiles["invitee"], host)
@@ -136,6 +133,28 @@ def _attendance_objects(world: World, host_profile, city) -> None:
     services.dispute_no_show(evening, by=invitee, status=S.LATE)
     services.report_others(evening, by=guest, statuses={invitee.pk: S.LATE})
     world.objects["evening"] = evening
+
+
+def _past_event(world: World, host_profile, city) -> None:
+    """The host's completed private event: the guest and one other person came, both rated
+    (so the ratings are published, the guest's with a comment the host has not answered yet),
+    and they would both meet each other again."""
+    from events import services
+    from events.factories import AttendanceFactory, EventFactory, InvitationFactory
+    from profiles.factories import SocialProfileFactory
+
+    past = EventFactory(host=host_profile, city=city, past=True, title="Past supper")
+    guest, other = world.guest.social_profile, SocialProfileFactory(first_name="Olive")
+    for profile in (guest, other):
+        InvitationFactory(event=past, profile=profile, confirmed=True)
+        AttendanceFactory(event=past, profile=profile)
+    world.objects["rating"] = services.rate_event(
+        past, by=guest, host_rating=5, event_rating=4, comment="A warm table."
+    )
+    services.rate_event(past, by=other, host_rating=4, event_rating=4)
+    services.choose_to_meet_again(past, by=guest, chosen=[other])
+    services.choose_to_meet_again(past, by=other, chosen=[guest])
+    world.objects["past_event"] = past
 
 
 # The exact address of the world's private event: for its host and confirmed guests only.
