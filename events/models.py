@@ -643,6 +643,13 @@ class Invitation(models.Model):
             models.Index(fields=["event", "-created_at", "-id"], name="invitation_guests_idx"),
             # A person's invitations, newest first.
             models.Index(fields=["profile", "-created_at"], name="invitation_profile_idx"),
+            # An event page's "going" list: confirmed guests in the order they confirmed, read in
+            # order up to the cap, not every confirmed row joined to every profile and sorted.
+            models.Index(
+                fields=["event", "responded_at", "id"],
+                condition=Q(status="confirmed"),
+                name="invitation_going_idx",
+            ),
             # The waitlist, first come first served.
             models.Index(
                 fields=["event", "waitlisted_at"],

@@ -73,6 +73,10 @@ class City(models.Model):
         return ZoneInfo(self.time_zone)
 
 
+# What templates/profiles/_person_card.html reads of a profile (besides its annotations).
+CARD_FIELDS = ("user__username", "first_name", "preferred_name", "created_at")
+
+
 class SocialProfileQuerySet(models.QuerySet):
     def active(self):
         return self.filter(user__is_active=True)
@@ -87,10 +91,13 @@ class SocialProfileQuerySet(models.QuerySet):
         )
 
     def for_cards(self):
-        """What a person card shows: the public username, the first photo, the current city."""
+        """What a person card shows: the public username, the first photo, the current city.
+        Only those columns (and `created_at`, the people page's keyset): a list of cards builds
+        no full user row (password hash, email, dates), which costs more than the card."""
         first_photo = Photo.objects.filter(profile=OuterRef("pk"), kind=Photo.Kind.PORTRAIT)
         current_city = UserCity.objects.filter(profile=OuterRef("pk"), is_current=True)
-        return self.select_related("user").annotate(
+        cards = self.select_related("user").only(*CARD_FIELDS)
+        return cards.annotate(
             thumb=models.Subquery(first_photo.order_by("position").values("thumb")[:1]),
             current_city_name=models.Subquery(current_city.values("city__name")[:1]),
         )

@@ -1,6 +1,7 @@
 import uuid
 
 import pytest
+from django.template import Context, Template
 from django.urls import reverse, set_script_prefix
 
 from momento.urlmaker import STR_SLOT, UUID_SLOT, row_url, url_maker
@@ -41,3 +42,22 @@ def test_a_row_url_follows_the_script_prefix():
     finally:
         set_script_prefix("/")
     assert row_url("events:detail", event) == f"/events/{event}/"
+
+
+@pytest.mark.parametrize(
+    "viewname",
+    ["events:accept", "events:decline", "events:waitlist", "events:cancel-seat", "events:guests"],
+)
+def test_the_row_url_tag_writes_what_the_url_tag_writes(viewname):
+    value = uuid.uuid4()
+    context = Context({"value": value, "name": viewname})
+    ours = Template("{% load rows %}{% row_url name value %}").render(context)
+    assert ours == Template("{% url name value %}").render(context)
+    assert ours == reverse(viewname, args=[value])
+
+
+def test_the_row_url_tag_escapes_like_the_url_tag():
+    context = Context({"value": "o'neil&co"})
+    ours = Template("{% load rows %}{% row_url 'profiles:profile' value %}").render(context)
+    assert ours == Template("{% url 'profiles:profile' value %}").render(context)
+    assert "&amp;" in ours
