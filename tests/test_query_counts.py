@@ -10,12 +10,14 @@ The world is built once per module inside a transaction that is rolled back; eac
 requested once to warm the session and Django's caches, then measured.
 """
 
+import datetime
 from dataclasses import dataclass
 
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from events import services
 from events.factories import AttendanceFactory, EventFactory, InvitationFactory
@@ -116,6 +118,24 @@ PAGES = {
         "host",
         lambda w: reverse("events:ratings", args=[w.objects["past_event"].pk]),
         5,
+    ),
+    # The evening (the world's event under way tonight).
+    # + my invitation with its event, city, host and my name (one join)
+    "ticket, the guest": (
+        "guest",
+        lambda w: reverse("events:ticket", args=[w.objects["tonight_invitation"].pk]),
+        3,
+    ),
+    # + the event (the host's), its guests with their photos and evening news (one query)
+    "check-in, the host": (
+        "host",
+        lambda w: reverse("events:check-in", args=[w.objects["tonight"].pk]),
+        4,
+    ),
+    "check-in list (polled), the host": (
+        "host",
+        lambda w: reverse("events:check-in-list", args=[w.objects["tonight"].pk]),
+        4,
     ),
     # + the plan giving premium, else the latest one (two reads when there is none)
     "pricing, a guest": ("guest", lambda w: reverse("payments:pricing"), 4),
@@ -225,3 +245,20 @@ def test_the_hosts_ratings_page_costs_the_same_with_2_and_20_ratings(
         )
         == 5
     )
+
+
+def test_the_check_in_page_costs_the_same_with_2_and_20_guests(client, django_assert_num_queries):
+    starts = timezone.now() + datetime.timedelta(hours=1)
+    event = EventFactory(starts_at=starts, ends_at=starts + datetime.timedelta(hours=3))
+    client.force_login(event.host.user)
+
+    def make(n):
+        for _ in range(n):
+            InvitationFactory(event=event, confirmed=True)
+
+    for name in ("events:check-in", "events:check-in-list"):
+        url = reverse(name, args=[event.pk])
+        count = assert_same_queries_for_few_and_many(
+            client, url, make=make, assert_num_queries=django_assert_num_queries
+        )
+        assert count == 4, name  # the floor (2), the event, the guest list
