@@ -22,7 +22,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from events import services
+from events import services, tickets
 from events.models import Attendance, AttendanceReport, Event, Interested, Invitation, Rating
 from events.services import QUORUM_REASON
 from momento.world import BIG_EVENT_INVITATIONS, BIG_HOST_EVENTS, BUSY_MEMBER_INVITATIONS
@@ -105,6 +105,7 @@ def generate(world: World) -> None:
     _force_guests(world, plans)
     _write_events(world, plans)
     attendance, ratings, reports = [], [], []
+    codes: set[str] = set()  # ticket codes, unique on the site
     world.copy(
         Invitation,
         [
@@ -120,10 +121,11 @@ def generate(world: World) -> None:
             "cancelled_at",
             "cancelled_late",
             "removal_reason",
+            "ticket_code",
             "created_at",
             "updated_at",
         ],
-        (row for plan in plans for row in _invitations(world, plan, attendance, ratings)),
+        (row for plan in plans for row in _invitations(world, plan, attendance, ratings, codes)),
     )
     world.copy(
         Attendance,
@@ -414,7 +416,7 @@ def _guests(world: World, plan: Plan, k: int) -> list[int]:
     return chosen
 
 
-def _invitations(world: World, plan: Plan, attendance: list, ratings: list):
+def _invitations(world: World, plan: Plan, attendance: list, ratings: list, codes: set):
     rng, now, p = world.rng, world.now, world.profile_ids
     statuses = _statuses(world, plan)
     guests = _guests(world, plan, len(statuses))
@@ -465,6 +467,7 @@ def _invitations(world: World, plan: Plan, attendance: list, ratings: list):
             cancelled,
             late,
             reason,
+            _ticket_code(world, codes) if status in TICKETED else "",
             created,
             max(updated, created),
         )
@@ -474,6 +477,20 @@ def _invitations(world: World, plan: Plan, attendance: list, ratings: list):
             )
         if completed and status == S.CONFIRMED:
             _came(world, plan, member, attendance, ratings, host_profile, host_id)
+
+
+# Statuses of invitations that were confirmed once, and so carry a ticket code (events/tickets.py).
+TICKETED = (S.CONFIRMED, *Invitation.GIVEN_BACK)
+
+
+def _ticket_code(world: World, codes: set) -> str:
+    """A code from the tickets' alphabet, unique on the site: at scale 100 (2 million seats)
+    random codes would collide, so each is drawn again until it is new."""
+    while True:
+        code = "".join(world.rng.choices(tickets.ALPHABET, k=tickets.LENGTH))
+        if code not in codes:
+            codes.add(code)
+            return code
 
 
 # Statuses of a paid event's invitations that have a payment (payments/world.py).

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User, UserInternalMetrics
+from events import tickets
 from events.models import Attendance, AttendanceReport, Event, Interested, Invitation, Rating
 from momento import world as world_module
 from payments.models import Payment, Subscription, SubscriptionPayment
@@ -216,6 +217,15 @@ def test_attendance_only_for_confirmed_guests_of_completed_events(world, db):
         status=S.CONFIRMED, event__status=Event.Status.COMPLETED
     ).exclude(Exists(reported))
     assert not unreported.exists()
+
+
+def test_every_seat_confirmed_once_has_a_ticket_code_of_the_tickets_alphabet(world, db):
+    ticketed = Invitation.objects.filter(status__in=(S.CONFIRMED, *Invitation.GIVEN_BACK))
+    assert ticketed.exists()
+    assert not ticketed.filter(ticket_code="").exists()
+    assert not Invitation.objects.exclude(pk__in=ticketed).exclude(ticket_code="").exists()
+    codes = list(ticketed.values_list("ticket_code", flat=True)[:200])
+    assert all(tickets.normalise(code) == code for code in codes)
 
 
 def test_ratings_only_from_those_who_came_once_each_about_the_host(world, db):
