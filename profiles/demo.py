@@ -553,6 +553,40 @@ def _events(world, hosts, profiles, cities, interests) -> None:
                 world.created.append(report)
     # Reliability follows from what counts, as the worker would have computed it.
     events_services.recompute_absentee_ratings()
+    _after_the_evenings(world, hosts, profiles)
+
+
+def _after_the_evenings(world, hosts, profiles) -> None:
+    """Ratings published (every attendee rated, or the 14 days passed) and one still blind, a
+    comment with the host's reply, and a mutual "would meet again", through the services."""
+    bouchon, market, dumplings = (
+        Event.objects.get(host=hosts["hugo"], title=title)
+        for title in ("Bouchon night for eight", "Market walk and brunch", "Dumplings and mahjong")
+    )
+    # Still blind: Ana rated the dumplings two days ago, Sam has not yet (log in as Hugo).
+    rating, created = Rating.objects.get_or_create(
+        event=dumplings,
+        rater=profiles["ana"],
+        defaults={"rated_host": hosts["hugo"], "host_rating_value": 5, "event_rating_value": 4},
+    )
+    if created:
+        world.created.append(rating)
+    # The sweep publishes the bouchon (its window closed) and the market (everyone rated).
+    events_services.publish_due_ratings()
+    comment = Rating.objects.get(event=bouchon, rater=profiles["ana"])
+    if not comment.comment:
+        comment.comment = "The best bouchon of my year, and a table that kept talking until late."
+        comment.save(update_fields=["comment"])
+    if not comment.reply:
+        events_services.reply_to_rating(
+            comment, by=hosts["hugo"], text="Thank you, Ana! Same table next winter?"
+        )
+    if not market.meet_again.exists():
+        for chooser, chosen in (("ana", "mia"), ("mia", "ana"), ("yuki", "ana")):
+            events_services.choose_to_meet_again(
+                market, by=profiles[chooser], chosen=[profiles[chosen]]
+            )
+        world.created.extend(market.meet_again.all())
 
 
 # The social graph ----------------------------------------------------------------------------

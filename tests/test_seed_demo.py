@@ -18,6 +18,7 @@ from events.models import (
     Event,
     Interested,
     Invitation,
+    MeetAgain,
     Rating,
 )
 from payments import demo as payments_demo
@@ -60,7 +61,7 @@ PEOPLE_MODELS = [
     Report,
     Photo,
 ]
-EVENTS_MODELS = [Invitation, Interested, CalendarFeed]
+EVENTS_MODELS = [Invitation, Interested, CalendarFeed, MeetAgain]
 PAYMENTS_MODELS = [Payment, Subscription, SubscriptionPayment, WebhookEvent]
 
 
