@@ -58,3 +58,14 @@ def test_the_no_show_email_in_the_canary_world_shows_nobody_elses_data(task_queu
     [sent] = task_queue.outbox()
     assert sent.to == [world.guest.email]
     assert "reported you as not coming" in sent.subject
+
+
+def test_the_cant_make_it_email_in_the_canary_world_shows_nobody_elses_data(task_queue):
+    from events import services
+
+    world = _world_without_its_emails(task_queue)
+    tonight = world.objects["tonight_invitation"]
+    services.report_cant_make_it(tonight, by=world.guest.social_profile)
+    host_mail = [sent for sent in task_queue.outbox() if sent.to == [world.host.email]]
+    assert len(host_mail) == 1
+    assert world.guest.social_profile.display_name in host_mail[0].subject + host_mail[0].body
