@@ -8,7 +8,8 @@ from django.contrib.auth.forms import (
     UserChangeForm,
 )
 
-from accounts.models import User, UserInternalMetrics
+from accounts import services
+from accounts.models import Notification, User, UserInternalMetrics
 
 
 class InternalMetricsInline(admin.StackedInline):
@@ -108,3 +109,50 @@ class UserInternalMetricsAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # every user gets their row when they are created
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """What people were told and whether the email left; failed emails show their error and can
+    be sent again. Nothing here is edited by hand."""
+
+    list_display = ["created_at", "recipient", "kind", "email", "email_attempts", "read_at"]
+    list_filter = ["email", "kind"]
+    list_select_related = ["recipient"]
+    search_fields = ["recipient__username", "recipient__email"]
+    date_hierarchy = "created_at"
+    ordering = ["-created_at"]
+    fields = [
+        "recipient",
+        "kind",
+        "title",
+        "link",
+        "created_at",
+        "read_at",
+        "email",
+        "email_attempts",
+        "email_error",
+        "emailed_at",
+    ]
+    readonly_fields = fields
+    actions = ["retry_email"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_retry_permission(self, request):
+        # Read-only otherwise: sending again needs the change permission on notifications.
+        return request.user.has_perm("accounts.change_notification")
+
+    @admin.action(description="Send the failed emails again", permissions=["retry"])
+    def retry_email(self, request, queryset):
+        retried = sum(services.retry_email(row) for row in queryset)
+        skipped = queryset.count() - retried
+        self.message_user(
+            request,
+            f"{retried} email(s) sent again."
+            + (f" {skipped} skipped: only failed emails can be retried." if skipped else ""),
+        )

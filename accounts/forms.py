@@ -7,6 +7,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.notifications import GROUPS, KINDS
 
 PHONE = re.compile(r"\+?[0-9][0-9 ().-]{5,30}")
 
@@ -66,3 +67,29 @@ class PrivateDataForm(forms.ModelForm):
         if age > 120:
             raise forms.ValidationError("Please check the year of your birth date.")
         return born
+
+
+class NotificationPreferencesForm(forms.Form):
+    """One "email me" switch per kind that can be turned off, grouped as on the page; in-app
+    notifications are always on, and mandatory kinds are listed, not offered."""
+
+    def __init__(self, *args, chosen: dict[str, bool], **kwargs):
+        super().__init__(*args, **kwargs)
+        for kind in KINDS.values():
+            if kind.optional:
+                self.fields[kind.key] = forms.BooleanField(
+                    label=kind.label,
+                    required=False,
+                    initial=chosen.get(kind.key, kind.email_by_default),
+                )
+
+    def groups(self):
+        """(group, [bound fields], [mandatory kinds]) in the registry's order."""
+        return [
+            (
+                group,
+                [self[k.key] for k in KINDS.values() if k.group == group and k.optional],
+                [k for k in KINDS.values() if k.group == group and not k.optional],
+            )
+            for group in GROUPS
+        ]

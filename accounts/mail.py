@@ -1,8 +1,9 @@
 """Email leaves through the task queue, so a slow or failing mail server never blocks a request.
 
 `TaskEmailBackend` is Django's EMAIL_BACKEND: it turns each message into plain data and defers
-`accounts.tasks.send_email`. The job is written in the same database transaction as the change
-that caused it, so a rolled-back sign-up sends nothing. The worker delivers through
+`accounts.tasks.send_email` (or, for a notification, `accounts.tasks.deliver_notification`).
+The job is written in the same database transaction as the change that caused it, so a
+rolled-back sign-up sends nothing. The worker delivers through
 EMAIL_DELIVERY_BACKEND (SMTP in production, the console in development).
 """
 
@@ -52,10 +53,24 @@ def deliver(data: dict) -> None:
     connection.send_messages([data_to_message(data)])
 
 
+def defer_notification(notification_id: str) -> None:
+    from accounts.tasks import deliver_notification
+
+    deliver_notification.defer(notification_id=notification_id)
+
+
 class TaskEmailBackend(BaseEmailBackend):
+    """A notification's email (built by `accounts.services.notify`, which keeps the message on
+    its row) is deferred by the row's id, so its job can mark the delivery; any other email
+    (allauth's) travels as data."""
+
     def send_messages(self, email_messages):
         from accounts.tasks import send_email
 
         for message in email_messages:
-            send_email.defer(message=message_to_data(message))
+            notification_id = getattr(message, "notification_id", None)
+            if notification_id is not None:
+                defer_notification(notification_id)
+            else:
+                send_email.defer(message=message_to_data(message))
         return len(email_messages)

@@ -3,10 +3,12 @@ import uuid
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 from django.db.models import Value
 from django.db.models.functions import Lower
 from django.db.models.lookups import Exact
+from django.utils import timezone
 
 from accounts.reliability import PRIOR_RATING
 
@@ -100,3 +102,84 @@ class UserInternalMetrics(models.Model):
 
     def __str__(self):
         return f"Internal metrics of {self.user}"
+
+
+class Notification(models.Model):
+    """Something that happened to a person, written by `accounts.services.notify` in the same
+    transaction as the change that caused it. `title` and `link` are rendered then, for the
+    recipient alone, so the notification centre reads one table. The email's state lives here
+    too: `email_message` holds what to send until it is sent (then cleared), and the delivery
+    job checks `email` under a row lock, so a retried or duplicated job never sends twice."""
+
+    class Email(models.TextChoices):
+        NONE = "none", "Not emailed"
+        PENDING = "pending", "Waiting to be sent"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=40)
+    about_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.CASCADE, null=True, blank=True
+    )
+    about_id = models.CharField(max_length=64, blank=True)
+    about = GenericForeignKey("about_type", "about_id")
+    title = models.CharField(max_length=300)
+    link = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    email = models.CharField(max_length=8, choices=Email.choices, default=Email.NONE)
+    email_message = models.JSONField(null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+    email_error = models.TextField(blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # The notification centre: one person's, newest first, keyset-paginated.
+            models.Index(
+                fields=["recipient", "-created_at", "-id"], name="notification_centre_idx"
+            ),
+            # The unread badge on every page: a count over this person's unread rows only.
+            models.Index(
+                fields=["recipient"],
+                condition=models.Q(read_at__isnull=True),
+                name="notification_unread_idx",
+            ),
+            # Pruning read notifications after 90 days.
+            models.Index(
+                fields=["read_at"],
+                condition=models.Q(read_at__isnull=False),
+                name="notification_read_idx",
+            ),
+            # The console's list of failed emails.
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(email="failed"),
+                name="notification_failed_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} for {self.recipient}"
+
+
+class NotificationPreference(models.Model):
+    """A person's choice for one kind's email where it differs from the kind's default. In-app
+    notifications are always on."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=40)
+    email = models.BooleanField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.kind} email {'on' if self.email else 'off'} for {self.user}"

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
-from allauth.account.models import EmailAddress
-from django.db import transaction
+from datetime import timedelta
 
-from accounts.models import User
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
+
+from accounts import mail
+from accounts.models import Notification, NotificationPreference, User
+from accounts.notifications import Kind, kind_named
 
 
 @transaction.atomic
@@ -34,3 +46,177 @@ def update_private_data(user: User, **fields) -> User:
         setattr(user, name, value)
     user.save(update_fields=[*fields, "updated_at"])
     return user
+
+
+# Notifications: one path for telling a person something (accounts/notifications.py lists the
+# kinds). `notify` is called inside the caller's transaction: the row and the email's job are
+# written with the change that caused them, or not at all.
+
+EMAIL_ATTEMPTS = 5
+UNSUBSCRIBE_SALT = "momento.unsubscribe"
+KEEP_READ_FOR = timedelta(days=90)
+
+
+def notify(
+    user: User, kind: str, *, about=None, context: dict | None = None, link: str | None = None
+) -> Notification:
+    """Tell `user` about something: a row in their notification centre and, where their
+    preferences say so, an email. `context` must hold only what `user` may see; `link` (a path)
+    defaults to the page of `about`."""
+    declared = kind_named(kind)
+    if link is None:
+        link = about.get_absolute_url() if hasattr(about, "get_absolute_url") else ""
+    emailed = wants_email(user, declared)
+    with translation.override(user.language_preference):
+        message = _email(user, declared, context or {}, full=emailed)
+    notification = Notification.objects.create(
+        recipient=user,
+        kind=declared.key,
+        about_type=ContentType.objects.get_for_model(about) if about is not None else None,
+        about_id=str(about.pk) if about is not None else "",
+        title=message.subject.removeprefix(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX)[:300],
+        link=link,
+        email=Notification.Email.PENDING if emailed else Notification.Email.NONE,
+        email_message=mail.message_to_data(message) if emailed else None,
+    )
+    if emailed:
+        message.notification_id = str(notification.pk)
+        message.send()
+    return notification
+
+
+def wants_email(user: User, kind: Kind) -> bool:
+    if not kind.optional:
+        return True
+    chosen = (
+        NotificationPreference.objects.filter(user=user, kind=kind.key)
+        .values_list("email", flat=True)
+        .first()
+    )
+    return kind.email_by_default if chosen is None else chosen
+
+
+def _email(user: User, kind: Kind, context: dict, *, full: bool) -> EmailMultiAlternatives:
+    """The email of one notification, in the shared layout, with its unsubscribe link. Without
+    `full`, only the subject is rendered (the centre's line)."""
+    context = {"recipient": user.social_profile, "site_url": settings.SITE_URL, **context}
+    subject_name, text_name, html_name = kind.template_names()
+    subject = render_to_string(subject_name, context).strip()
+    message = EmailMultiAlternatives(
+        f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", to=[user.email]
+    )
+    if not full:
+        return message
+    preferences_url = settings.SITE_URL + reverse("accounts:notification-settings")
+    unsubscribe_url = (
+        settings.SITE_URL + reverse("accounts:unsubscribe", args=[unsubscribe_token(user, kind)])
+        if kind.optional
+        else ""
+    )
+    layout = {
+        **context,
+        "kind": kind,
+        "preferences_url": preferences_url,
+        "unsubscribe_url": unsubscribe_url,
+    }
+    message.body = render_to_string(
+        "accounts/emails/_layout.txt", {**layout, "content": render_to_string(text_name, context)}
+    )
+    html = render_to_string(html_name, context)
+    message.attach_alternative(
+        render_to_string("accounts/emails/_layout.html", {**layout, "content": mark_safe(html)}),
+        "text/html",
+    )
+    if unsubscribe_url:
+        # RFC 8058: mail apps offer "unsubscribe" and POST to it without opening the message.
+        message.extra_headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+        message.extra_headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    return message
+
+
+def deliver_notification(notification_id: str) -> None:
+    """Send a notification's email once. Under the row's lock: a second run of the same job, or
+    a job retried after a success, finds it sent and does nothing. A failure is kept with its
+    error and raised for the queue to retry with backoff; after the last attempt the email
+    stays failed, for staff to retry from the console."""
+    error = None
+    with transaction.atomic():
+        notification = Notification.objects.select_for_update().filter(pk=notification_id).first()
+        if notification is None or notification.email != Notification.Email.PENDING:
+            return
+        try:
+            mail.deliver(notification.email_message)
+        except Exception as failure:  # the provider's or SMTP's refusal, whatever its class
+            error = failure
+            notification.email_attempts += 1
+            notification.email_error = f"{type(failure).__name__}: {failure}"[:2000]
+            if notification.email_attempts >= EMAIL_ATTEMPTS:
+                notification.email = Notification.Email.FAILED
+        else:
+            notification.email = Notification.Email.SENT
+            notification.emailed_at = timezone.now()
+            notification.email_message = None
+            notification.email_error = ""
+        notification.save(
+            update_fields=["email", "email_attempts", "email_error", "emailed_at", "email_message"]
+        )
+    if error is not None and notification.email == Notification.Email.PENDING:
+        raise error
+
+
+@transaction.atomic
+def retry_email(notification: Notification) -> bool:
+    """Staff's retry of a failed email, from the console: a fresh round of attempts."""
+    notification = Notification.objects.select_for_update().get(pk=notification.pk)
+    if notification.email != Notification.Email.FAILED or not notification.email_message:
+        return False
+    notification.email = Notification.Email.PENDING
+    notification.email_attempts = 0
+    notification.save(update_fields=["email", "email_attempts"])
+    mail.defer_notification(str(notification.pk))
+    return True
+
+
+def mark_read(user: User, *, notification_id=None) -> int:
+    """Mark one of `user`'s notifications read, or all of them; other people's are untouched."""
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_id is not None:
+        unread = unread.filter(pk=notification_id)
+    return unread.update(read_at=timezone.now())
+
+
+def set_email_preferences(user: User, choices: dict[str, bool]) -> None:
+    """`choices` maps optional kinds to email on or off; mandatory kinds cannot be turned off."""
+    for key, email in choices.items():
+        kind = kind_named(key)
+        if not kind.optional:
+            raise ValueError(f"{key!r} emails cannot be turned off")
+        NotificationPreference.objects.update_or_create(
+            user=user, kind=kind.key, defaults={"email": email}
+        )
+
+
+def unsubscribe_token(user: User, kind: Kind) -> str:
+    return signing.dumps([str(user.pk), kind.key], salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def unsubscribe(token: str) -> tuple[User, Kind] | None:
+    """The one-click link of an email: that kind's email off for its recipient. No log-in is
+    needed (mail apps POST to it); the signature is the proof. None for a bad token."""
+    try:
+        user_id, key = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        kind = kind_named(key)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not kind.optional:
+        return None
+    set_email_preferences(user, {kind.key: False})
+    return user, kind
+
+
+def prune_notifications(*, now=None) -> int:
+    """Read notifications older than 90 days go; unread ones stay until read."""
+    now = now or timezone.now()
+    deleted, _ = Notification.objects.filter(read_at__lt=now - KEEP_READ_FOR).delete()
+    return deleted

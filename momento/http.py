@@ -14,3 +14,8 @@ def redirect_back(request, fallback) -> HttpResponseRedirect:
     ):
         return redirect(target)
     return redirect(fallback)
+
+
+def safe_path(link: str) -> str:
+    """`link` when it is a path on this site, else "" (never a redirect to another host)."""
+    return link if link.startswith("/") and not link.startswith("//") else ""

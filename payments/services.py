@@ -32,9 +32,9 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.services import notify
 from events import services as events
 from events.models import Event, Invitation
-from momento import emails
 from payments.models import Payment, Plan, Subscription, SubscriptionPayment, is_premium
 from payments.stripe_gateway import CHECKOUT_LASTS, GatewayError, gateway
 
@@ -190,7 +190,13 @@ def _after_move(payment: Payment, before: str) -> None:
             # order): the money was taken before it went back, so the seat is paid first, as
             # in-order delivery would have done; the success events then change nothing.
             _seat_paid(payment)
-        emails.send("payments/emails/refunded", to=payment.user, context={"payment": payment})
+        notify(
+            payment.user,
+            "refunded",
+            about=payment,
+            link=reverse("payments:payment", args=[payment.pk]),
+            context={"payment": payment},
+        )
 
 
 def _is_latest(payment: Payment) -> bool:
@@ -218,8 +224,12 @@ def _seat_paid(payment: Payment) -> None:
         _give_back(payment)
         return
     event = invitation.event
-    emails.send(
-        "payments/emails/booked", to=payment.user, context={"payment": payment, "event": event}
+    notify(
+        payment.user,
+        "booked",
+        about=payment,
+        link=event.get_absolute_url(),
+        context={"payment": payment, "event": event},
     )
     if payment.status == Payment.Status.AUTHORIZED and event.status == Event.Status.CONFIRMED:
         _defer("capture_event_payments", event_id=str(event.pk))
@@ -421,7 +431,13 @@ def apply_subscription(data: dict, *, created: int) -> Subscription | None:
     if row.started_at is None and status in Subscription.PREMIUM_STATUSES:
         row.started_at = _timestamp(data.get("start_date")) or timezone.now()
         row.save(update_fields=["started_at", "updated_at"])
-        emails.send("payments/emails/premium_welcome", to=user, context={"subscription": row})
+        notify(
+            user,
+            "premium_welcome",
+            about=row,
+            link=reverse("payments:manage"),
+            context={"subscription": row},
+        )
     if created < row.stripe_updated or row.status == Subscription.Status.ENDED:
         return row
     before = row.status
@@ -444,7 +460,13 @@ def apply_subscription(data: dict, *, created: int) -> Subscription | None:
         ]
     )
     if before != status == Subscription.Status.ENDED:
-        emails.send("payments/emails/premium_ended", to=user, context={"subscription": row})
+        notify(
+            user,
+            "premium_ended",
+            about=row,
+            link=reverse("payments:pricing"),
+            context={"subscription": row},
+        )
     return row
 
 

@@ -7,10 +7,11 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from PIL.Image import Image
 
-from momento import emails
+from accounts.services import notify
 from profiles import images
 from profiles.models import (
     Block,
@@ -76,7 +77,13 @@ def remind_unfinished_onboarding(*, older_than: timezone.timedelta) -> int:
                 pk=profile.pk, onboarding_reminded_at__isnull=True
             ).update(onboarding_reminded_at=timezone.now())
             if claimed:
-                emails.send("profiles/emails/finish_profile", to=profile.user, context={})
+                notify(
+                    profile.user,
+                    "finish_profile",
+                    about=profile,
+                    link=reverse("profiles:edit-about"),
+                    context={},
+                )
                 told += 1
     return told
 
@@ -287,8 +294,12 @@ def request_follow(follower: SocialProfile, followed: SocialProfile) -> Follow:
     _refuse_self_or_blocked(follower, followed, "follow")
     follow, created = Follow.objects.get_or_create(follower=follower, followed=followed)
     if created:
-        emails.send(
-            "profiles/emails/follow_request", to=followed.user, context={"follower": follower}
+        notify(
+            followed.user,
+            "follow_request",
+            about=follow,
+            link=reverse("profiles:follow-requests"),
+            context={"follower": follower},
         )
     return follow
 
@@ -299,8 +310,12 @@ def accept_follow(follow: Follow, *, by: SocialProfile) -> Follow:
     follow.status = Follow.Status.ACCEPTED
     follow.responded_at = timezone.now()
     follow.save(update_fields=["status", "responded_at"])
-    emails.send(
-        "profiles/emails/follow_accepted", to=follow.follower.user, context={"followed": by}
+    notify(
+        follow.follower.user,
+        "follow_accepted",
+        about=follow,
+        link=by.get_absolute_url(),
+        context={"followed": by},
     )
     return follow
 

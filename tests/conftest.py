@@ -7,9 +7,11 @@ from dataclasses import dataclass
 
 import pytest
 from django.core import mail
+from django.db import connection
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from procrastinate.contrib.django import app as task_app
+from procrastinate.contrib.django.django_connector import DjangoConnector
 from procrastinate.testing import InMemoryConnector
 
 from accounts.factories import UserFactory
@@ -106,13 +108,17 @@ class TaskQueue:
     def run(self) -> None:
         run_worker()
 
-    def run_here(self) -> int:
+    def run_here(self, *, queue: str | None = None) -> int:
         """Run the waiting jobs in this thread, oldest first, until none is left (jobs may defer
         more); errors are raised. For tests whose rows live in the test's own transaction, which
-        a worker thread can't see. Returns how many ran."""
+        a worker thread can't see. `queue` runs only that queue's jobs. Returns how many ran."""
         ran = 0
         while todo := sorted(
-            (job for job in self.connector.jobs.values() if job["status"] == "todo"),
+            (
+                job
+                for job in self.connector.jobs.values()
+                if job["status"] == "todo" and queue in (None, job["queue_name"])
+            ),
             key=lambda job: job["id"],
         ):
             for job in todo:
@@ -123,6 +129,11 @@ class TaskQueue:
         return ran
 
     def outbox(self) -> list[mail.EmailMessage]:
+        """Deliver the waiting email and return every email sent. A notification's email is
+        delivered from its row, so inside the test's own transaction (which a worker thread
+        can't see) the email queue runs here; the other jobs run in the worker as before."""
+        if connection.in_atomic_block:
+            self.run_here(queue="emails")
         self.run()
         return mail.outbox
 
@@ -157,6 +168,23 @@ def task_queue():
     connector = InMemoryQueue()
     with task_app.replace_connector(connector):
         yield TaskQueue(connector)
+
+
+@pytest.fixture
+def postgres_task_queue(task_queue):
+    """Undo the in-memory queue of conftest: jobs go to PostgreSQL as in production.
+
+    Deferring goes through Django's connection (inside the request's transaction); the worker
+    uses its own psycopg connector, as `manage.py procrastinate worker` does.
+    """
+    with connection.cursor() as cursor:  # whatever an earlier test left behind
+        cursor.execute("TRUNCATE procrastinate_jobs, procrastinate_events CASCADE")
+    connector = DjangoConnector()
+    with task_app.replace_connector(connector):
+        yield connector.get_worker_connector()
+    # Flushing between transactional tests leaves procrastinate's unmanaged tables alone.
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE procrastinate_jobs, procrastinate_events CASCADE")
 
 
 @pytest.fixture(autouse=True)

@@ -15,3 +15,8 @@ def run_worker() -> None:
     )
     worker.start()
     worker.join()
+
+
+def run_worker_on(worker_connector):
+    with task_app.replace_connector(worker_connector):
+        run_worker()

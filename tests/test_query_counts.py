@@ -137,6 +137,16 @@ PAGES = {
         lambda w: reverse("events:check-in-list", args=[w.objects["tonight"].pk]),
         4,
     ),
+    # + a page of my notifications (their line and link were written with them)
+    "notifications, the host": ("host", lambda w: reverse("accounts:notifications"), 3),
+    # + the count of my unread ones (a partial index), capped
+    "notification badge (polled), the host": (
+        "host",
+        lambda w: reverse("accounts:notification-badge"),
+        3,
+    ),
+    # + my email choices
+    "email settings, a guest": ("guest", lambda w: reverse("accounts:notification-settings"), 3),
     # + the plan giving premium, else the latest one (two reads when there is none)
     "pricing, a guest": ("guest", lambda w: reverse("payments:pricing"), 4),
 }

@@ -2,35 +2,10 @@
 
 import pytest
 from django.core import mail
-from django.db import connection
 from django.urls import reverse
-from procrastinate.contrib.django import app as task_app
-from procrastinate.contrib.django.django_connector import DjangoConnector
 from procrastinate.contrib.django.models import ProcrastinateJob
 
-from tests.queue import run_worker
-
-
-@pytest.fixture
-def postgres_task_queue(task_queue):
-    """Undo the in-memory queue of conftest: jobs go to PostgreSQL as in production.
-
-    Deferring goes through Django's connection (inside the request's transaction); the worker
-    uses its own psycopg connector, as `manage.py procrastinate worker` does.
-    """
-    with connection.cursor() as cursor:  # whatever an earlier test left behind
-        cursor.execute("TRUNCATE procrastinate_jobs, procrastinate_events CASCADE")
-    connector = DjangoConnector()
-    with task_app.replace_connector(connector):
-        yield connector.get_worker_connector()
-    # Flushing between transactional tests leaves procrastinate's unmanaged tables alone.
-    with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE procrastinate_jobs, procrastinate_events CASCADE")
-
-
-def run_worker_on(worker_connector):
-    with task_app.replace_connector(worker_connector):
-        run_worker()
+from tests.queue import run_worker_on
 
 
 @pytest.mark.django_db(transaction=True)

@@ -30,11 +30,12 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 
+from accounts.services import notify
 from events.models import CAME, Attendance, AttendanceReport, Event, Invitation
 from events.services.core import EventError, _lock, _refuse_unless_host
-from momento import emails
 from profiles.models import HostProfile, SocialProfile
 
 S = Attendance.Status
@@ -115,9 +116,11 @@ def report_attendance(event: Event, *, by: HostProfile, statuses: dict) -> list[
 def _tell_no_shows(event: Event, rows: list[Attendance]) -> None:
     people = SocialProfile.objects.select_related("user").in_bulk([row.profile_id for row in rows])
     for row in rows:
-        emails.send(
-            "events/emails/reported_no_show",
-            to=people[row.profile_id].user,
+        notify(
+            people[row.profile_id].user,
+            "reported_no_show",
+            about=event,
+            link=reverse("events:my-attendance", args=[event.pk]),
             context={"event": event, "until": row.dispute_until},
         )
 

@@ -21,8 +21,10 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import dateformat, timezone
 
+from accounts.services import notify
 from events import tickets
 from events.models import Attendance, Event, Invitation
 from events.services.core import (
@@ -33,7 +35,6 @@ from events.services.core import (
     _refuse_unless_host,
 )
 from events.services.seats import cancel_seat, refunds_on_cancel
-from momento import emails
 from profiles.models import HostProfile, SocialProfile
 
 CHECK_IN_AFTER_END = datetime.timedelta(hours=6)
@@ -206,9 +207,11 @@ def report_cant_make_it(invitation: Invitation, *, by: SocialProfile) -> Invitat
         invitation = cancel_seat(invitation, by=by)
     invitation.cant_make_it_at = now
     invitation.save(update_fields=["cant_make_it_at", "updated_at"])
-    emails.send(
-        "events/emails/guest_cant_make_it",
-        to=event.host.user,
+    notify(
+        event.host.user,
+        "guest_cant_make_it",
+        about=event,
+        link=reverse("events:check-in", args=[event.pk]),
         context={
             "event": event,
             "guest_name": invitation.profile.display_name,

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime
 
+from django.urls import reverse
 from django.utils import timezone
 
+from accounts.services import notify
 from events import tickets
 from events.models import Event, Invitation
-from momento import emails
 from profiles.models import HostProfile, SocialProfile
 
 HOLD_FOR = datetime.timedelta(minutes=30)  # a seat held while its guest pays
@@ -128,9 +129,10 @@ def _confirm_if_quorum(event: Event) -> None:
         event.status = Event.Status.CONFIRMED
         event.save(update_fields=["status", "updated_at"])
         for invitation in confirmed.select_related("profile__user"):
-            emails.send(
-                "events/emails/event_confirmed",
-                to=invitation.profile.user,
+            notify(
+                invitation.profile.user,
+                "event_confirmed",
+                about=event,
                 context={"event": event},
             )
         _money_task("capture_event_payments", event)
@@ -153,8 +155,10 @@ def _offer_free_seats(event: Event) -> None:
         _set(
             invitation, Invitation.Status.OFFERED, expires_at=min(now + OFFER_FOR, event.starts_at)
         )
-        emails.send(
-            "events/emails/seat_offered",
-            to=invitation.profile.user,
+        notify(
+            invitation.profile.user,
+            "seat_offered",
+            about=invitation,
+            link=reverse("events:my-invitations"),
             context={"event": event, "invitation": invitation},
         )

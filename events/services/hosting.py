@@ -4,8 +4,10 @@ and removing confirmed guests (always with a full refund)."""
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
+from accounts.services import notify
 from events.models import Event, Invitation
 from events.services.core import (
     EventError,
@@ -22,7 +24,6 @@ from events.services.core import (
     answer_by,
     seats_taken,
 )
-from momento import emails
 from profiles import images
 from profiles.models import Block, HostProfile, SocialProfile
 
@@ -99,9 +100,10 @@ def _update_event(event: Event, by: HostProfile, tags, stored: list[str], fields
     changed = [name for name in NOTIFY_FIELDS if getattr(event, name) != before[name]]
     if changed:
         for invitation in _guests(event):
-            emails.send(
-                "events/emails/event_changed",
-                to=invitation.profile.user,
+            notify(
+                invitation.profile.user,
+                "event_changed",
+                about=event,
                 context={"event": event, "changed": changed},
             )
     _offer_free_seats(event)
@@ -140,9 +142,10 @@ def _cancel(event: Event, reason: str, *, by_quorum: bool) -> None:
         status=Invitation.Status.WITHDRAWN, hold_expires_at=None, updated_at=event.cancelled_at
     )
     for invitation in guests:
-        emails.send(
-            "events/emails/event_cancelled",
-            to=invitation.profile.user,
+        notify(
+            invitation.profile.user,
+            "event_cancelled",
+            about=event,
             context={"event": event, "by_quorum": by_quorum},
         )
     _money_task("settle_cancelled_event", event)
@@ -172,9 +175,11 @@ def invite(event: Event, profile: SocialProfile, *, by: HostProfile) -> Invitati
     invitation.hold_expires_at = invitation.waitlisted_at = invitation.responded_at = None
     invitation.cancelled_at, invitation.cancelled_late, invitation.removal_reason = None, False, ""
     invitation.save()
-    emails.send(
-        "events/emails/invited",
-        to=profile.user,
+    notify(
+        profile.user,
+        "invited",
+        about=invitation,
+        link=reverse("events:my-invitations"),
         context={"event": event, "invitation": invitation},
     )
     return invitation
@@ -213,9 +218,11 @@ def remove_guest(invitation: Invitation, *, by: HostProfile, reason: str) -> Inv
     now = timezone.now()
     _set(invitation, Invitation.Status.REMOVED, cancelled_at=now, removal_reason=reason)
     _money_task("refund_seat", event, invitation_id=str(invitation.pk), reason=REMOVED_REASON)
-    emails.send(
-        "events/emails/guest_removed",
-        to=invitation.profile.user,
+    notify(
+        invitation.profile.user,
+        "guest_removed",
+        about=invitation,
+        link=reverse("events:my-events"),
         context={"event": event, "invitation": invitation},
     )
     _offer_free_seats(event)

@@ -25,11 +25,12 @@ from __future__ import annotations
 import datetime
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import dateformat, timezone
 
+from accounts.services import notify
 from events.models import Attendance, Event, MeetAgain, Rating
 from events.services.core import EventError, _lock
-from momento import emails
 from profiles.models import HostProfile, SocialProfile
 
 RATING_VALUES = range(1, 6)
@@ -156,9 +157,11 @@ def _publish(event: Event, now: datetime.datetime) -> None:
     count = Rating.objects.filter(event=event).count()
     if count:
         host = HostProfile.objects.select_related("user").get(pk=event.host_id)
-        emails.send(
-            "events/emails/ratings_published",
-            to=host.user,
+        notify(
+            host.user,
+            "ratings_published",
+            about=event,
+            link=reverse("events:ratings", args=[event.pk]),
             context={"event": event, "count": count},
         )
 

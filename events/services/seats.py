@@ -7,8 +7,10 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
+from accounts.services import notify
 from events.models import Event, Interested, Invitation
 from events.services.core import (
     HOLD_FOR,
@@ -27,7 +29,6 @@ from events.services.core import (
     _set,
     answer_by,
 )
-from momento import emails
 from profiles.models import Block, SocialProfile
 
 CANCELLED_REASON = "The guest gave back their seat before the refund cut-off."
@@ -96,9 +97,11 @@ def cancel_seat(invitation: Invitation, *, by: SocialProfile) -> Invitation:
     _set(invitation, Invitation.Status.CANCELLED, cancelled_at=now, cancelled_late=not refunded)
     if refunded:
         _money_task("refund_seat", event, invitation_id=str(invitation.pk), reason=CANCELLED_REASON)
-    emails.send(
-        "events/emails/seat_cancelled",
-        to=invitation.profile.user,
+    notify(
+        invitation.profile.user,
+        "seat_cancelled",
+        about=invitation,
+        link=reverse("events:my-events"),
         context={"event": event, "invitation": invitation, "refunded": refunded},
     )
     _offer_free_seats(event)

@@ -15,7 +15,7 @@ from django.urls import reverse
 from tests.harness.site import Page, Route, fetch, routes
 from tests.harness.world import ANONYMOUS, World
 
-OK, FOUND, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 302, 403, 404, 405
+OK, FOUND, BAD_REQUEST, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 302, 400, 403, 404, 405
 PARTICIPANTS = ("stranger", "invitee", "guest", "host")
 
 
@@ -86,6 +86,21 @@ RULES: dict[str, Rule] = {
     "mfa_download_recovery_codes": Rule(anonymous=FOUND, signed_in=NOT_FOUND, staff=FOUND),
     "usersessions_list": SIGNED_IN,
     "accounts:settings": SIGNED_IN,
+    # Notifications: each person's own; someone else's is 404. Unsubscribing needs no log-in
+    # (the signed token is the key): a forged token says the link does not work.
+    "accounts:notifications": SIGNED_IN,
+    "accounts:notification-badge": SIGNED_IN,
+    "accounts:notifications-read": Rule(FOUND, NOT_ALLOWED),
+    "accounts:notification": Rule(
+        FOUND,
+        NOT_FOUND,
+        roles={"host": FOUND},  # opening it goes on to what it is about
+        url=lambda w: reverse("accounts:notification", args=[w.objects["host_notification"].pk]),
+    ),
+    "accounts:notification-settings": SIGNED_IN,
+    "accounts:unsubscribe": Rule(
+        BAD_REQUEST, BAD_REQUEST, url=lambda w: reverse("accounts:unsubscribe", args=["forged"])
+    ),
     # People. Profiles are for members; a host page is public. Acting on someone (like, follow,
     # block, report) is POST, and acting on oneself does not exist. Belongings (photos, cities,
     # follow requests) exist only for their owner.
@@ -377,6 +392,7 @@ ADMIN_ACTIONS = ("changelist", "add", "history", "delete", "change")
 # What the console refuses even to staff, by design.
 ADMIN_REFUSALS = {
     "admin:accounts_userinternalmetrics_add": FORBIDDEN,  # metrics come with the user
+    "admin:accounts_notification_add": FORBIDDEN,  # notifications come from `notify`
     "admin:procrastinate_procrastinatejob_add": FORBIDDEN,  # jobs come from the app
     "admin:procrastinate_procrastinatejob_delete": FORBIDDEN,
     "admin:profiles_socialprofile_add": FORBIDDEN,  # profiles come with their user

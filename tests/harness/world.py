@@ -15,7 +15,7 @@ from django.core import signing
 from django.urls import reverse
 
 from accounts.factories import UserFactory, UserInternalMetricsFactory
-from accounts.models import User
+from accounts.models import Notification, User
 
 ANONYMOUS = "anonymous"
 PEOPLE = ("stranger", "invitee", "guest", "host", "staff")
@@ -96,6 +96,11 @@ def _people_objects(world: World) -> None:
     follow = services.request_follow(profiles["guest"], host)
     services.accept_follow(follow, by=host)
     world.objects["follow_request"] = services.request_follow(profiles["invitee"], host)
+    world.objects["host_notification"] = Notification.objects.get(
+        recipient=world.host,
+        kind="follow_request",
+        about_id=str(world.objects["follow_request"].pk),
+    )
     services.like(profiles["invitee"], host)
     services.like(profiles["stranger"], profiles["guest"])  # who, only premium members see
     services.block(profiles["staff"], profiles["stranger"])
