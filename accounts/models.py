@@ -127,6 +127,9 @@ class Notification(models.Model):
     about = GenericForeignKey("about_type", "about_id")
     title = models.CharField(max_length=300)
     link = models.CharField(max_length=500, blank=True)
+    # Reminders are sent once per person and what they remind of (e.g. "event_reminder:<id>"),
+    # whatever the number of workers or re-runs: the unique constraint below decides.
+    once_key = models.CharField(max_length=120, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
     email = models.CharField(max_length=8, choices=Email.choices, default=Email.NONE)
@@ -136,6 +139,13 @@ class Notification(models.Model):
     emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "once_key"],
+                condition=~models.Q(once_key=""),
+                name="notification_once",
+            )
+        ]
         indexes = [
             # The notification centre: one person's, newest first, keyset-paginated.
             models.Index(

@@ -38,6 +38,21 @@ _KINDS = [
     Kind("seat_offered", "events/emails/seat_offered", "A seat frees up for you", EVENTS),
     Kind("event_confirmed", "events/emails/event_confirmed", "An event you booked is on", EVENTS),
     Kind("event_changed", "events/emails/event_changed", "An event you booked changes", EVENTS),
+    # Reminders (events/services/reminders.py), each sent once.
+    Kind(
+        "invitation_expiring",
+        "events/emails/invitation_expiring",
+        "An invitation ends tomorrow",
+        EVENTS,
+    ),
+    Kind("offer_ending", "events/emails/offer_ending", "A seat offer's last hours", EVENTS),
+    Kind(
+        "event_reminder",
+        "events/emails/event_reminder",
+        "The day before an event, with the place",
+        EVENTS,
+    ),
+    Kind("rate_event", "events/emails/rate_event", "Rate an event you went to", EVENTS),
     # Each of these tells a guest what happened to their seat and their money.
     Kind(
         "event_cancelled",
@@ -100,6 +115,28 @@ _KINDS = [
         optional=False,
     ),
     Kind("premium_ended", "payments/emails/premium_ended", "Premium ends", MONEY, optional=False),
+    Kind(
+        "payment_failed",
+        "payments/emails/payment_failed",
+        "A premium payment fails",
+        MONEY,
+        optional=False,
+    ),
+    Kind(
+        "premium_cancelled",
+        "payments/emails/premium_cancelled",
+        "Premium is cancelled",
+        MONEY,
+        optional=False,
+    ),
+    # Told 7 days before the card is charged again.
+    Kind(
+        "premium_renewal",
+        "payments/emails/premium_renewal",
+        "Premium renews",
+        MONEY,
+        optional=False,
+    ),
     # Marketing: off until the person asks for it.
     Kind(
         "news",

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -58,31 +58,77 @@ KEEP_READ_FOR = timedelta(days=90)
 
 
 def notify(
-    user: User, kind: str, *, about=None, context: dict | None = None, link: str | None = None
-) -> Notification:
+    user: User,
+    kind: str,
+    *,
+    about=None,
+    context: dict | None = None,
+    link: str | None = None,
+    once: str = "",
+) -> Notification | None:
     """Tell `user` about something: a row in their notification centre and, where their
     preferences say so, an email. `context` must hold only what `user` may see; `link` (a path)
-    defaults to the page of `about`."""
+    defaults to the page of `about`. With `once` (a key such as "event_reminder:<event id>"),
+    a second call for the same person and key, from any worker, tells nothing and returns
+    None."""
     declared = kind_named(kind)
     if link is None:
         link = about.get_absolute_url() if hasattr(about, "get_absolute_url") else ""
     emailed = wants_email(user, declared)
     with translation.override(user.language_preference):
         message = _email(user, declared, context or {}, full=emailed)
-    notification = Notification.objects.create(
+    notification = Notification(
         recipient=user,
         kind=declared.key,
         about_type=ContentType.objects.get_for_model(about) if about is not None else None,
         about_id=str(about.pk) if about is not None else "",
         title=message.subject.removeprefix(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX)[:300],
         link=link,
+        once_key=once,
         email=Notification.Email.PENDING if emailed else Notification.Email.NONE,
         email_message=mail.message_to_data(message) if emailed else None,
     )
+    if once:
+        try:
+            with transaction.atomic():  # a savepoint: the caller's transaction goes on
+                notification.save(force_insert=True)
+        except IntegrityError as error:
+            if "notification_once" not in str(error):
+                raise
+            return None  # already told, by this run or another worker's
+    else:
+        notification.save(force_insert=True)
     if emailed:
         message.notification_id = str(notification.pk)
         message.send()
     return notification
+
+
+def notify_each_once(rows, *, kind: str, user_of, about_of, context_of, link_of, key_of=None):
+    """`notify(once=...)` for each row of a reminder sweep, the key being "<kind>:<about's id>"
+    unless `key_of` says otherwise. Those already told are found in one query and skipped before
+    anything is rendered; the unique constraint still decides between racing workers. Returns
+    how many were told."""
+    rows = list(rows)
+    key_of = key_of or (lambda row: f"{kind}:{about_of(row).pk}")
+    keys = {(user_of(row).pk, key_of(row)) for row in rows}
+    told = set()
+    if keys:
+        told = set(
+            Notification.objects.filter(
+                recipient__in={user for user, _ in keys}, once_key__in={key for _, key in keys}
+            ).values_list("recipient_id", "once_key")
+        )
+    count = 0
+    for row in rows:
+        user, key = user_of(row), key_of(row)
+        if (user.pk, key) in told or not user.is_active:
+            continue
+        about = about_of(row)
+        if notify(user, kind, about=about, context=context_of(row), link=link_of(row), once=key):
+            told.add((user.pk, key))
+            count += 1
+    return count
 
 
 def wants_email(user: User, kind: Kind) -> bool:

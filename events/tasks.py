@@ -31,3 +31,11 @@ def recompute_reliability(profile_ids: list[str]) -> int:
 def settle_attendance(timestamp: int) -> int:
     """Dispute windows that closed since the people's ratings were last computed."""
     return services.settle_closed_windows()
+
+
+@app.periodic(cron="*/15 * * * *")
+@app.task(queue="default", queueing_lock="reminders")
+def send_reminders(timestamp: int) -> dict[str, int]:
+    """Invitations ending tomorrow, offers in their last hours, the day before an event, and
+    rating once it is over: each told once (events/services/reminders.py)."""
+    return services.send_reminders()

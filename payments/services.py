@@ -32,7 +32,7 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.services import notify
+from accounts.services import notify, notify_each_once
 from events import services as events
 from events.models import Event, Invitation
 from payments.models import Payment, Plan, Subscription, SubscriptionPayment, is_premium
@@ -181,6 +181,9 @@ def _after_move(payment: Payment, before: str) -> None:
     if status in Payment.PAID and before not in Payment.PAID:
         _seat_paid(payment)
     elif status == Payment.Status.FAILED and _is_latest(payment):
+        # No email: the guest is at the checkout when the card fails, and Stripe lets them try
+        # another there; their invitation says "payment failed" with a retry. (An email here
+        # would also depend on the order Stripe's events arrive in.)
         events.fail_paid_seat(payment.invitation)
     elif status == Payment.Status.ABANDONED and _is_latest(payment):
         events.release_held_seat(payment.invitation)
@@ -438,14 +441,24 @@ def apply_subscription(data: dict, *, created: int) -> Subscription | None:
             link=reverse("payments:manage"),
             context={"subscription": row},
         )
+    period_end = _timestamp(item[0].get("current_period_end") or data.get("current_period_end"))
+    if status == Subscription.Status.CANCELLED:
+        # That the member asked to cancel at the period's end is a fact even in an older event
+        # (like the start above): told once per period, whatever the order of the events.
+        notify(
+            user,
+            "premium_cancelled",
+            about=row,
+            link=reverse("payments:manage"),
+            context={"subscription": row, "ends_on": period_end},
+            once=f"premium_cancelled:{row.pk}:{period_end:%Y-%m-%d}" if period_end else "",
+        )
     if created < row.stripe_updated or row.status == Subscription.Status.ENDED:
         return row
     before = row.status
     row.status = status
     row.plan = _plan_for(data.get("metadata"), price)
-    row.current_period_end = _timestamp(
-        item[0].get("current_period_end") or data.get("current_period_end")
-    )
+    row.current_period_end = period_end
     row.ended_at = _timestamp(data.get("ended_at")) if status == Subscription.Status.ENDED else None
     row.stripe_updated = created
     row.save(
@@ -496,7 +509,37 @@ def record_invoice(data: dict, *, paid: bool) -> SubscriptionPayment | None:
     if not created and paid and row.status != status:
         row.status, row.amount_cents = status, amount or 0
         row.save(update_fields=["status", "amount_cents"])
+    if created and not paid:
+        notify(
+            user,
+            "payment_failed",
+            about=row,
+            link=reverse("payments:manage"),
+            context={"invoice": row},
+        )
     return row
+
+
+RENEWAL_NOTICE = datetime.timedelta(days=7)
+
+
+def remind_renewals(now: datetime.datetime | None = None) -> int:
+    """Premium plans that charge again within 7 days: their member is told once per period."""
+    now = now or timezone.now()
+    due = Subscription.objects.filter(
+        status=Subscription.Status.ACTIVE,
+        current_period_end__gt=now,
+        current_period_end__lte=now + RENEWAL_NOTICE,
+    ).select_related("user")
+    return notify_each_once(
+        due,
+        kind="premium_renewal",
+        user_of=lambda row: row.user,
+        about_of=lambda row: row,
+        context_of=lambda row: {"subscription": row},
+        link_of=lambda row: reverse("payments:manage"),
+        key_of=lambda row: f"premium_renewal:{row.pk}:{row.current_period_end:%Y-%m-%d}",
+    )
 
 
 # The console -----------------------------------------------------------------------------------

@@ -49,3 +49,10 @@ def refund_seat(invitation_id: str, reason: str) -> int:
 def process_missed_webhook_events(timestamp: int) -> int:
     """A safety net: events recorded but never processed (a worker died) are processed now."""
     return webhooks.process_missed()
+
+
+@app.periodic(cron="23 * * * *")
+@app.task(queue="payments", queueing_lock="premium_renewals")
+def remind_renewals(timestamp: int) -> int:
+    """Members whose plan charges again within 7 days, told once per period."""
+    return services.remind_renewals()

@@ -96,6 +96,7 @@ from events.services.ratings import (
     refusal_to_rate,
     reply_to_rating,
 )
+from events.services.reminders import send_reminders
 from events.services.seats import (
     CANCELLED_REASON,
     accept_invitation,
@@ -112,6 +113,7 @@ from events.services.seats import (
 )
 
 __all__ = [
+    "send_reminders",
     "regenerate_calendar_feed",
     "turn_off_calendar_feed",
     "turn_on_calendar_feed",

@@ -593,6 +593,8 @@ def flow_subscription() -> World:
             "emails": Counter(
                 [
                     ("member", "Welcome to Momento Premium"),
+                    # Asking to cancel is a fact whatever the order: told once.
+                    ("member", "Your premium plan is cancelled"),
                     ("member", "Your premium plan has ended"),
                 ]
             ),

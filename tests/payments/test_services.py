@@ -151,6 +151,8 @@ def test_a_declined_card_fails_the_seat_and_the_guest_can_retry(task_queue):
     assert payment.status == Status.FAILED
     assert payment.failure_message == "Your card was declined."
     assert status_of(payment.invitation) == Invitation.Status.PAYMENT_FAILED
+    # No email: the guest was at the checkout when the card failed, and tries again there.
+    assert not [m for m in task_queue.outbox() if "did not go through" in m.subject]
 
     retry = paid(event, task_queue, invitation=payment.invitation)
     assert retry.pk != payment.pk and retry.status == Status.CAPTURED
@@ -260,7 +262,11 @@ def test_a_member_subscribes_and_premium_follows_stripe(user, task_queue):
     task_queue.run_here()
     subscription.refresh_from_db()
     assert subscription.status == Subscription.Status.ENDED and not is_premium(user)
-    assert subjects(task_queue) == ["Welcome to Momento Premium", "Your premium plan has ended"]
+    assert subjects(task_queue) == [
+        "Welcome to Momento Premium",
+        "Your premium plan is cancelled",
+        "Your premium plan has ended",
+    ]
 
 
 def test_an_unknown_plan_and_a_portal_without_a_customer_are_refused(user):
@@ -293,3 +299,43 @@ def test_a_payment_arriving_after_the_event_was_cancelled_is_refunded_for_that_r
     assert payment.refund_reason == services.EVENT_CANCELLED
     refund_email = [m for m in task_queue.outbox() if m.subject.startswith("[Momento] Refunded")]
     assert len(refund_email) == 1 and "filled up" not in refund_email[0].body
+
+
+def test_a_member_is_told_7_days_before_premium_renews_once_per_period(user, task_queue):
+    subscription = subscribe(user, task_queue, plan="monthly")
+    renews = subscription.current_period_end
+    assert services.remind_renewals(now=renews - datetime.timedelta(days=8)) == 0
+    assert services.remind_renewals(now=renews - datetime.timedelta(days=6)) == 1
+    assert services.remind_renewals(now=renews - datetime.timedelta(days=5)) == 0
+    assert f"Your premium plan renews on {renews:%-d %B}" in subjects(task_queue)
+    # The next period is told again.
+    Subscription.objects.filter(pk=subscription.pk).update(
+        current_period_end=renews + datetime.timedelta(days=30)
+    )
+    assert services.remind_renewals(now=renews + datetime.timedelta(days=24)) == 1
+    # A cancelled plan does not renew: nothing to tell.
+    Subscription.objects.filter(pk=subscription.pk).update(
+        status=Subscription.Status.CANCELLED,
+        current_period_end=renews + datetime.timedelta(days=60),
+    )
+    assert services.remind_renewals(now=renews + datetime.timedelta(days=54)) == 0
+
+
+def test_a_failed_renewal_charge_is_told_once_and_a_later_success_is_not_a_failure(
+    user, task_queue
+):
+    subscription = subscribe(user, task_queue)
+    invoice = {
+        "id": "in_test_renewal",
+        "subscription": subscription.stripe_subscription_id,
+        "amount_due": 900,
+        "amount_paid": 900,
+        "currency": "eur",
+        "parent": {"subscription_details": {"metadata": {"user_id": str(user.pk)}}},
+    }
+    services.record_invoice(invoice, paid=False)
+    services.record_invoice(invoice, paid=False)  # the same event again
+    services.record_invoice(invoice, paid=True)  # Stripe's retry worked
+    failed = [s for s in subjects(task_queue) if "did not go through" in s]
+    assert failed == ["Your premium payment did not go through"]
+    assert SubscriptionPayment.objects.get(stripe_invoice_id="in_test_renewal").status == "paid"
