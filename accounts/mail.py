@@ -15,8 +15,13 @@ from django.core.mail.backends.base import BaseEmailBackend
 
 
 def message_to_data(message: EmailMessage) -> dict:
-    if message.attachments:
-        raise ValueError("Attachments are not supported by the task email backend.")
+    """Plain data for the job's JSON. Attachments must be text (a calendar file)."""
+    attachments = []
+    for attachment in message.attachments:
+        filename, content, mimetype = attachment
+        if not isinstance(content, str):
+            raise ValueError("Only text attachments travel through the task email backend.")
+        attachments.append([filename, content, mimetype])
     return {
         "subject": str(message.subject),
         "body": str(message.body),
@@ -29,6 +34,7 @@ def message_to_data(message: EmailMessage) -> dict:
         "alternatives": [
             [content, mimetype] for content, mimetype in getattr(message, "alternatives", [])
         ],
+        "attachments": attachments,
     }
 
 
@@ -45,6 +51,8 @@ def data_to_message(data: dict) -> EmailMultiAlternatives:
     )
     for content, mimetype in data["alternatives"]:
         message.attach_alternative(content, mimetype)
+    for filename, content, mimetype in data.get("attachments", []):
+        message.attach(filename, content, mimetype)
     return message
 
 

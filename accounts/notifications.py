@@ -36,6 +36,13 @@ _KINDS = [
     # Events and invitations.
     Kind("invited", "events/emails/invited", "A host invites you", EVENTS),
     Kind("seat_offered", "events/emails/seat_offered", "A seat frees up for you", EVENTS),
+    Kind(
+        "seat_confirmed",
+        "events/emails/seat_confirmed",
+        "Your seat at a free event is confirmed",
+        EVENTS,
+        optional=False,
+    ),
     Kind("event_confirmed", "events/emails/event_confirmed", "An event you booked is on", EVENTS),
     Kind("event_changed", "events/emails/event_changed", "An event you booked changes", EVENTS),
     # Reminders (events/services/reminders.py), each sent once.

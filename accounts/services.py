@@ -65,18 +65,22 @@ def notify(
     context: dict | None = None,
     link: str | None = None,
     once: str = "",
+    attachments: list[tuple[str, str, str]] | None = None,
 ) -> Notification | None:
     """Tell `user` about something: a row in their notification centre and, where their
     preferences say so, an email. `context` must hold only what `user` may see; `link` (a path)
     defaults to the page of `about`. With `once` (a key such as "event_reminder:<event id>"),
     a second call for the same person and key, from any worker, tells nothing and returns
-    None."""
+    None. `attachments` are (name, text, type) files for the email, such as a calendar file."""
     declared = kind_named(kind)
     if link is None:
         link = about.get_absolute_url() if hasattr(about, "get_absolute_url") else ""
     emailed = wants_email(user, declared)
     with translation.override(user.language_preference):
         message = _email(user, declared, context or {}, full=emailed)
+    if emailed:
+        for attachment in attachments or []:
+            message.attach(*attachment)
     notification = Notification(
         recipient=user,
         kind=declared.key,

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.text import slugify
 from icalendar import Alarm, Calendar
 from icalendar import Event as VEvent
 
@@ -124,6 +125,16 @@ def calendar_of(entries: list[Entry], *, name: str = "") -> bytes:
             last_date=max(starts) + datetime.timedelta(days=366),
         )
     return calendar.to_ical()
+
+
+def seat_file(event: Event) -> tuple[str, str, str]:
+    """A confirmed guest's .ics of their event, as an email attachment: (name, text, type)."""
+    content = calendar_of([Entry(event, shows_location=True)])
+    return file_name(event), content.decode(), "text/calendar"
+
+
+def file_name(event: Event) -> str:
+    return f"{slugify(event.title) or 'event'}.ics"
 
 
 def feed_entries(profile) -> list[Entry]:

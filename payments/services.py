@@ -33,6 +33,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.services import notify, notify_each_once
+from events import calendar
 from events import services as events
 from events.models import Event, Invitation
 from payments.models import Payment, Plan, Subscription, SubscriptionPayment, is_premium
@@ -233,6 +234,7 @@ def _seat_paid(payment: Payment) -> None:
         about=payment,
         link=event.get_absolute_url(),
         context={"payment": payment, "event": event},
+        attachments=[calendar.seat_file(event)],
     )
     if payment.status == Payment.Status.AUTHORIZED and event.status == Event.Status.CONFIRMED:
         _defer("capture_event_payments", event_id=str(event.pk))

@@ -16,6 +16,11 @@ class PrivacyCheckingEmailBackend(TaskEmailBackend):
         return super().send_messages(email_messages)
 
 
+def unfold(text: str) -> str:
+    """A calendar file's lines as written (RFC 5545 folds long lines with CRLF and a space)."""
+    return text.replace("\r\n ", "").replace("\r\n\t", "")
+
+
 def check_no_private_data_of_others(message) -> None:
     recipients = {address.lower() for address in message.recipients()}
     owners = set(
@@ -24,6 +29,7 @@ def check_no_private_data_of_others(message) -> None:
     text = "\n".join(
         [message.subject, message.body]
         + [content for content, _ in getattr(message, "alternatives", [])]
+        + [unfold(content) for _, content, _ in message.attachments]
     )
     others = list(User.objects.exclude(pk__in=owners).exclude(email__in=recipients))
     strings = private_strings_of(others)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.services import notify
+from events import calendar
 from events.models import Event, Interested, Invitation
 from events.services.core import (
     HOLD_FOR,
@@ -56,6 +57,14 @@ def _take_seat(event: Event, invitation: Invitation, now) -> Invitation:
     if event.is_free:
         _set(invitation, Invitation.Status.CONFIRMED, responded_at=now)
         _confirm_if_quorum(event)
+        notify(
+            invitation.profile.user,
+            "seat_confirmed",
+            about=invitation,
+            link=reverse("events:ticket", args=[invitation.pk]),
+            context={"event": event, "invitation": invitation},
+            attachments=[calendar.seat_file(event)],
+        )
     else:
         _set(invitation, Invitation.Status.HELD, responded_at=now, hold_expires_at=now + HOLD_FOR)
     return invitation

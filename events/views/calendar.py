@@ -6,7 +6,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from events import access, calendar, services
@@ -32,8 +31,7 @@ def event_calendar(request, event_id):
     entry = calendar.Entry(
         event, shows_location=access.shows_location(event, is_host=is_host, confirmed=True)
     )
-    name = slugify(event.title) or "event"
-    return _ics(calendar.calendar_of([entry]), filename=f"{name}.ics")
+    return _ics(calendar.calendar_of([entry]), filename=calendar.file_name(event))
 
 
 @require_GET

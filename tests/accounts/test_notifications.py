@@ -320,3 +320,25 @@ def test_read_notifications_older_than_90_days_are_pruned_and_unread_ones_stay(a
         "old unread",
         "recent read",
     }
+
+
+# A seat confirmed: the email carries the calendar file.
+
+
+def test_a_free_seat_confirmed_is_emailed_with_its_calendar_file(task_queue):
+    import icalendar
+
+    from events import services as events
+    from events.factories import EventFactory, InvitationFactory
+
+    event = EventFactory(location="Rue des Tables 12")
+    invitation = InvitationFactory(event=event)
+    events.accept_invitation(invitation, by=invitation.profile)
+    [message] = [m for m in task_queue.outbox() if "Your seat is confirmed" in m.subject]
+    assert message.to == [invitation.profile.user.email]
+    [(filename, content, mimetype)] = message.attachments
+    assert filename.endswith(".ics") and mimetype == "text/calendar"
+    [vevent] = icalendar.Calendar.from_ical(content).walk("VEVENT")
+    assert vevent["summary"] == event.title
+    assert "Rue des Tables 12" in vevent["location"]
+    assert vevent.decoded("dtstart") == event.starts_at.replace(microsecond=0)
