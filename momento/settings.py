@@ -216,6 +216,16 @@ EMAIL_PORT = int(env("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Or a mail provider's API through django-anymail: ANYMAIL_ESP names it (anymail's backend
+# module: postmark, mailgun, sendgrid, brevo, resend, mailjet, sparkpost, amazon_ses...) and
+# ANYMAIL_API_KEY is its key (Amazon SES takes boto3's usual credentials instead).
+ANYMAIL_ESP = env("ANYMAIL_ESP", "")
+if ANYMAIL_ESP:
+    if not ANYMAIL_ESP.isidentifier():
+        raise ImproperlyConfigured("ANYMAIL_ESP must name one of anymail's backends.")
+    EMAIL_DELIVERY_BACKEND = f"anymail.backends.{ANYMAIL_ESP}.EmailBackend"
+    _key_name = "SERVER_TOKEN" if ANYMAIL_ESP == "postmark" else "API_KEY"
+    ANYMAIL = {f"{ANYMAIL_ESP.upper()}_{_key_name}": env("ANYMAIL_API_KEY", "")}
 
 # Task queue (procrastinate, PostgreSQL-backed): tasks live in each app's tasks.py.
 PROCRASTINATE_AUTODISCOVER_MODULE_NAME = "tasks"

@@ -139,3 +139,24 @@ def site_url(**env):
 )
 def test_links_in_emails_follow_where_make_run_listens_unless_site_url_is_set(env, expected):
     assert site_url(**env) == expected
+
+
+def test_a_mail_provider_is_chosen_by_its_variables_through_anymail():
+    script = (
+        "from momento import settings as s; "
+        "print(s.EMAIL_DELIVERY_BACKEND); print(sorted(s.ANYMAIL.items()))"
+    )
+    base = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_SETTINGS_MODULE"}}
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={**base, **PRODUCTION, "ANYMAIL_ESP": "postmark", "ANYMAIL_API_KEY": "pm-token"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "anymail.backends.postmark.EmailBackend",
+        "[('POSTMARK_SERVER_TOKEN', 'pm-token')]",
+    ]

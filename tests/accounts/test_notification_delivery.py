@@ -115,3 +115,22 @@ def test_a_refused_email_is_retried_then_left_failed_with_its_error_for_staff_to
 def test_retrying_an_email_that_did_not_fail_does_nothing(ana):
     notification = services.notify(ana, "news", context=NEWS)
     assert services.retry_email(notification) is False
+
+
+def test_a_notification_leaves_through_an_anymail_provider_with_its_headers_and_file(
+    settings, ana, task_queue
+):
+    """anymail's own test backend validates the message as a provider's would take it."""
+    from events import calendar
+    from events.factories import EventFactory
+
+    settings.EMAIL_DELIVERY_BACKEND = "anymail.backends.test.EmailBackend"
+    event = EventFactory()
+    services.notify(ana, "news", context=NEWS, attachments=[calendar.seat_file(event)])
+    [message] = task_queue.outbox()
+    params = message.anymail_test_params
+    assert params["to"][0].addr_spec == "ana@example.com"
+    assert params["extra_headers"]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert params["html_body"].startswith("<!DOCTYPE html>")
+    [attachment] = params["attachments"]
+    assert attachment.name.endswith(".ics") and attachment.mimetype == "text/calendar"
