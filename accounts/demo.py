@@ -6,9 +6,10 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 
 from accounts.factories import UserFactory
-from accounts.models import User
+from accounts.models import Notification, User
 
 DEMO_PASSWORD = "momento-demo-2026"
 DEMO_DOMAIN = "demo.momento.localhost"
@@ -73,3 +74,15 @@ def seed(world: World | None = None) -> World:
             world.created.append(user)
         world.users[person.username] = user
     return world
+
+
+UNREAD_KEPT = 2
+
+
+def settle_notifications(world: World) -> None:
+    """After the world is built, its people have been told about what happened to them (the
+    services' own notifications); like a real person, each has read all but the latest few."""
+    for user in world.users.values():
+        unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+        older = unread.order_by("-created_at", "-id").values_list("pk", flat=True)[UNREAD_KEPT:]
+        Notification.objects.filter(pk__in=list(older)).update(read_at=timezone.now())

@@ -307,3 +307,18 @@ def test_demo_world_has_booking_fees_paid_refunded_and_declined_and_a_premium_me
     assert likers.exists()
     for liker in likers:
         assert escape(liker.display_name) in page, liker
+
+
+@pytest.mark.django_db
+def test_demo_log_ins_have_read_and_unread_notifications_of_several_kinds(client):
+    from accounts.models import Notification
+
+    call_command("seed_demo", verbosity=0)
+    for name in ("ana", "hugo"):
+        mine = Notification.objects.filter(recipient__username=name)
+        assert mine.filter(read_at__isnull=True).count() == demo.UNREAD_KEPT, name
+        assert mine.filter(read_at__isnull=False).exists(), name
+        assert mine.values("kind").distinct().count() >= 2, name
+    client.force_login(User.objects.get(username="ana"))
+    page = client.get(reverse("accounts:notifications"))
+    assert page.text.count('class="notification unread"') == demo.UNREAD_KEPT
