@@ -11,6 +11,7 @@ from django.utils.html import escape
 
 from accounts import demo
 from accounts.models import User, UserInternalMetrics
+from events import demo as events_demo
 from events.models import (
     Attendance,
     AttendanceReport,
@@ -249,7 +250,8 @@ def test_seed_demo_still_runs_on_a_demo_world_made_before_events_that_has_moved_
     call_command("seed_demo", verbosity=0)
 
     assert Invitation.objects.filter(status="waitlisted").count() == 2
-    started = Invitation.objects.filter(event__starts_at__lt=timezone.now())
+    # Events that have ended (tonight's is under way: its attendance is still to come).
+    started = Invitation.objects.filter(event__ends_at__lt=timezone.now())
     # Only the confirmed seats that the past events' attendance rows imply.
     reported = Attendance.objects.filter(event=OuterRef("event"), profile=OuterRef("profile"))
     assert not started.exclude(Exists(reported), status="confirmed").exists()
@@ -307,3 +309,35 @@ def test_demo_world_has_booking_fees_paid_refunded_and_declined_and_a_premium_me
     assert likers.exists()
     for liker in likers:
         assert escape(liker.display_name) in page, liker
+
+
+@pytest.mark.django_db
+def test_demo_world_has_an_event_under_way_today_with_guests_checked_in_and_one_running_late(
+    client,
+):
+    call_command("seed_demo", verbosity=0)
+    now = timezone.now()
+    event = Event.objects.select_related("city", "host__user").get(title=events_demo.TONIGHT.title)
+    assert event.host.user.email == demo.LOGINS["host"]
+    assert event.starts_at <= now < event.ends_at
+    assert now - event.starts_at <= datetime.timedelta(hours=1, minutes=1)
+    # Today where the event is, whatever the server's zone.
+    assert timezone.localtime(event.starts_at, event.zone).date() == (
+        timezone.localtime(now, event.zone).date()
+    )
+    seats = event.invitations.filter(status="confirmed").select_related("profile__user")
+    arrived = seats.filter(checked_in_at__isnull=False)
+    assert {seat.profile.user.username for seat in arrived} == set(events_demo.TONIGHT_CHECKED_IN)
+    assert Attendance.objects.filter(event=event, status="attended").count() == 2
+    late = seats.get(running_late_minutes=15, checked_in_at__isnull=True)
+    assert late.late_reported_at is not None
+
+    log_in(client, demo.LOGINS["host"], demo.DEMO_PASSWORD)
+    page = client.get(reverse("events:check-in", args=[event.pk])).content.decode()
+    assert "15 min" in page
+    for seat in seats:
+        assert escape(seat.profile.display_name) in page, seat
+    client.logout()
+    log_in(client, late.profile.user.email, demo.DEMO_PASSWORD)
+    ticket = client.get(reverse("events:ticket", args=[late.pk]))
+    assert ticket.status_code == 200 and late.ticket_display in ticket.content.decode()
