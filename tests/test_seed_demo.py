@@ -341,3 +341,41 @@ def test_demo_world_has_an_event_under_way_today_with_guests_checked_in_and_one_
     log_in(client, late.profile.user.email, demo.DEMO_PASSWORD)
     ticket = client.get(reverse("events:ticket", args=[late.pk]))
     assert ticket.status_code == 200 and late.ticket_display in ticket.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_readmes_evening_pages_are_reached_as_it_says(client):
+    """README, "Demo log-ins": each evening page is a link away from where it says."""
+    call_command("seed_demo", verbosity=0)
+    tonight = Event.objects.get(title=events_demo.TONIGHT.title)
+    dumplings = Event.objects.get(title="Dumplings and mahjong")
+    bouchon = Event.objects.get(title="Bouchon night for eight")
+
+    def page(email, name, *args):
+        client.logout()
+        log_in(client, email, demo.DEMO_PASSWORD)
+        response = client.get(reverse(name, args=args))
+        assert response.status_code == 200, name
+        return response.content.decode()
+
+    hugo, ana, sam = (demo.LOGINS[role] for role in ("host", "participant", "staff"))
+    assert tonight.get_absolute_url() in page(hugo, "events:hosting")
+    event_page = client.get(tonight.get_absolute_url()).content.decode()
+    assert reverse("events:check-in", args=[tonight.pk]) in event_page
+    for event in (bouchon, dumplings):
+        assert (
+            reverse("events:ratings", args=[event.pk])
+            in client.get(event.get_absolute_url()).content.decode()
+        )
+    ratings = page(hugo, "events:ratings", bouchon.pk)
+    assert escape("Same table next winter?") in ratings
+
+    seat = Invitation.objects.get(event=tonight, profile__user__email=ana)
+    assert reverse("events:ticket", args=[seat.pk]) in page(ana, "events:my-invitations")
+    assert reverse("events:rate", args=[dumplings.pk]) in page(sam, "events:my-events")
+    chloe = "chloe@demo.momento.localhost"
+    mine = page(chloe, "events:my-events")
+    assert reverse("events:my-attendance", args=[dumplings.pk]) in mine
+    # A past seat is not offered back (the past cards once inherited the upcoming list).
+    past_seat = Invitation.objects.get(event=dumplings, profile__user__email=chloe)
+    assert reverse("events:cancel-seat", args=[past_seat.pk]) not in mine
