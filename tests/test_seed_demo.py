@@ -379,3 +379,24 @@ def test_the_readmes_evening_pages_are_reached_as_it_says(client):
     # A past seat is not offered back (the past cards once inherited the upcoming list).
     past_seat = Invitation.objects.get(event=dumplings, profile__user__email=chloe)
     assert reverse("events:cancel-seat", args=[past_seat.pk]) not in mine
+
+
+@pytest.mark.django_db
+def test_a_demo_world_seeded_on_an_earlier_day_gets_todays_evening_and_keeps_the_old_one():
+    call_command("seed_demo", verbosity=0)
+    old = Event.objects.get(title=events_demo.TONIGHT.title)
+    two_days = datetime.timedelta(days=2)
+    Event.objects.filter(pk=old.pk).update(
+        starts_at=F("starts_at") - two_days, ends_at=F("ends_at") - two_days
+    )
+
+    call_command("seed_demo", verbosity=0)
+
+    now = timezone.now()
+    evenings = Event.objects.filter(title=events_demo.TONIGHT.title)
+    assert evenings.count() == 2
+    new = evenings.get(starts_at__lte=now, ends_at__gt=now)
+    assert new.pk != old.pk
+    assert new.invitations.filter(checked_in_at__isnull=False).count() == 2
+    assert new.invitations.filter(running_late_minutes=15).count() == 1
+    assert old.invitations.filter(checked_in_at__isnull=False).count() == 2, "left as it was"
