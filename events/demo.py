@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from events import services
-from events.models import CalendarFeed, Event, Interested, Invitation
+from events.models import Attendance, CalendarFeed, Event, Interested, Invitation
 from profiles.demo import CITIES
 from profiles.models import Block, City, HostProfile, Interest, SocialProfile
 
@@ -303,7 +303,90 @@ def seed(world: World) -> World:
                 services.mark_interested(event, by=profile)
                 world.created.append(Interested.objects.get(event=event, profile=profile))
     _calendar_feeds(world, profiles)
+    _tonight(world, hosts, profiles)
     return world
+
+
+# Hugo's event under way today: it started an hour ago (in Lyon's zone, today's date there), two
+# guests are checked in and Ana, the demo participant, is running late, so the check-in page
+# (as Hugo) and a ticket (as Ana) show an evening as it happens.
+TONIGHT = DemoEvent(
+    "hugo",
+    "Tonight: cheese and natural wine",
+    city="Lyon",
+    location="Pentes de la Croix-Rousse, my flat (the code opens the door downstairs)",
+    description=(
+        "Six cheeses from the Croix-Rousse market, three bottles nobody has heard of and a long "
+        "table. Show your ticket at the door: I check everyone in on my phone."
+    ),
+    hours=3,
+    tags=["Wine tasting", "Cooking"],
+    min_participants=2,
+    max_participants=6,
+    estimated_cost="€15 for cheese and wine",
+    steps=[
+        (username, action)
+        for username in ("chloe", "sam", "ana")
+        for action in ("invite", "accept")
+    ],
+)
+TONIGHT_CHECKED_IN = ("chloe", "sam")
+TONIGHT_LATE = ("ana", 15)
+
+
+def _tonight(world: World, hosts, profiles) -> None:
+    """Made once a day: while one that has not ended exists, a second run changes nothing; on a
+    demo world seeded on an earlier day, the old evening stays in the past and a new one is
+    under way. The guests accept while it is still ahead (the services refuse seats once an
+    event has started), then the clock moves it to an hour ago and the evening happens through
+    the check-in services."""
+    spec, host = TONIGHT, hosts[TONIGHT.host]
+    now = timezone.now()
+    event = Event.objects.filter(host=host, title=spec.title, ends_at__gt=now).first()
+    if event is None:
+        event = _create(world, host, spec, now + datetime.timedelta(days=1))
+        try:
+            with transaction.atomic():
+                for username, action in spec.steps:
+                    ACTIONS[action](event, profiles[username], host)
+        except services.EventError:
+            pass  # someone trying the demo changed its world (a block): fewer guests
+        world.created.extend(event.invitations.all())
+        _started_an_hour_ago(event, spec.hours)
+        event.refresh_from_db()
+    try:
+        with transaction.atomic():
+            arrived = []
+            for username in TONIGHT_CHECKED_IN:
+                invitation = event.invitations.filter(profile=profiles[username]).first()
+                if invitation is None:
+                    continue
+                if invitation.checked_in_at is None and services.check_in_window(event).open:
+                    services.check_in_guest(invitation, by=host)
+                    arrived.append(profiles[username].pk)
+            world.created.extend(Attendance.objects.filter(event=event, profile__in=arrived))
+            if arrived:  # as the worker would, once their attendance counts
+                services.recompute_absentee_ratings(arrived)
+            username, minutes = TONIGHT_LATE
+            invitation = event.invitations.filter(profile=profiles[username]).first()
+            if invitation and not invitation.late_reported_at and services.reporting_open(event):
+                services.report_running_late(invitation, minutes=minutes, by=profiles[username])
+    except services.EventError:
+        pass  # someone trying the demo changed its world: tonight stays as it is
+
+
+def _started_an_hour_ago(event: Event, hours: int) -> None:
+    """What the clock does: the day came. The start is an hour ago, but never before midnight
+    in the event's own zone, so the event is today's wherever the server is."""
+    now = timezone.now()
+    local = timezone.localtime(now, event.zone)
+    midnight = datetime.datetime.combine(local.date(), datetime.time.min, tzinfo=event.zone)
+    starts_at = max(now - datetime.timedelta(hours=1), midnight)
+    Event.objects.filter(pk=event.pk).update(
+        starts_at=starts_at,
+        ends_at=starts_at + datetime.timedelta(hours=hours),
+        updated_at=now,
+    )
 
 
 # People whose private calendar feed is on: the demo participant and a host, so the settings

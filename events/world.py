@@ -11,6 +11,12 @@ have left them (events/services.py):
 - attendance only for confirmed guests of completed events; ratings from those who came, once;
 - a few no-shows are disputed by their guest (some after the window, which then changes
   nothing), and staff decided some of the disputes; a few attendees confirmed others;
+- most who came were checked in at the door (`checked_in_at`, and their attendance row reported
+  then, as check-in writes it); ratings are made within the rating window, and an event's
+  ratings are published (`ratings_published_at`) once its window closed or everyone who came
+  rated, as the sweep would; hosts replied to some published comments;
+- "would meet again" picks only between attendees of the same event, mostly one-sided, a few
+  returned (mutual);
 - members' absentee ratings follow from what counts (events.services.recompute_absentee_ratings,
   the same rule as the app, in a few bulk queries).
 """
@@ -23,8 +29,17 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from events import services, tickets
-from events.models import Attendance, AttendanceReport, Event, Interested, Invitation, Rating
+from events.models import (
+    Attendance,
+    AttendanceReport,
+    Event,
+    Interested,
+    Invitation,
+    MeetAgain,
+    Rating,
+)
 from events.services import QUORUM_REASON
+from events.world_evening import After, after_the_evening, came, publish_ratings, with_reports
 from momento.world import BIG_EVENT_INVITATIONS, BIG_HOST_EVENTS, BUSY_MEMBER_INVITATIONS
 
 if TYPE_CHECKING:
@@ -68,7 +83,16 @@ THINGS = [
 ]
 CANCEL_REASON = "Something came up: sorry, everyone. I will set a new date soon."
 
-MODELS = [Event, Event.tags.through, Invitation, Interested, Attendance, AttendanceReport, Rating]
+MODELS = [
+    Event,
+    Event.tags.through,
+    Invitation,
+    Interested,
+    Attendance,
+    AttendanceReport,
+    Rating,
+    MeetAgain,
+]
 
 
 @dataclass
@@ -105,6 +129,7 @@ def generate(world: World) -> None:
     _force_guests(world, plans)
     _write_events(world, plans)
     attendance, ratings, reports = [], [], []
+    after = After()
     codes: set[str] = set()  # ticket codes, unique on the site
     world.copy(
         Invitation,
@@ -122,10 +147,15 @@ def generate(world: World) -> None:
             "cancelled_late",
             "removal_reason",
             "ticket_code",
+            "checked_in_at",
             "created_at",
             "updated_at",
         ],
-        (row for plan in plans for row in _invitations(world, plan, attendance, ratings, codes)),
+        (
+            row
+            for plan in plans
+            for row in _invitations(world, plan, attendance, ratings, codes, after)
+        ),
     )
     world.copy(
         Attendance,
@@ -140,7 +170,7 @@ def generate(world: World) -> None:
             "decided_at",
             "created_at",
         ],
-        _with_reports(world, attendance, reports),
+        with_reports(world, attendance, reports),
     )
     world.copy(
         AttendanceReport, ["id", "attendance", "reported_by", "status", "created_at"], reports
@@ -156,9 +186,13 @@ def generate(world: World) -> None:
             "event_rating_value",
             "comment",
             "created_at",
+            "reply",
+            "replied_at",
         ],
         ratings,
     )
+    world.copy(MeetAgain, ["id", "event", "chooser", "chosen", "created_at"], after.picks)
+    publish_ratings(after.published)
     _interested(world, plans)
     services.recompute_absentee_ratings(now=world.now)
     big = next(plan for plan in plans if plan.big)
@@ -416,7 +450,7 @@ def _guests(world: World, plan: Plan, k: int) -> list[int]:
     return chosen
 
 
-def _invitations(world: World, plan: Plan, attendance: list, ratings: list, codes: set):
+def _invitations(world: World, plan: Plan, attendance: list, ratings: list, codes: set, after):
     rng, now, p = world.rng, world.now, world.profile_ids
     statuses = _statuses(world, plan)
     guests = _guests(world, plan, len(statuses))
@@ -426,6 +460,7 @@ def _invitations(world: World, plan: Plan, attendance: list, ratings: list, code
     host_profile = p[plan.host]
     host_id = world.hosts[plan.host]
     completed = plan.status == Event.Status.COMPLETED
+    first_row, first_rating = len(attendance), len(ratings)
     for status, member in zip(statuses, guests, strict=True):
         invitation_id = world.uuid()
         created = world.between(plan.created_at, latest)
@@ -454,6 +489,9 @@ def _invitations(world: World, plan: Plan, attendance: list, ratings: list, code
             cancelled = updated = answered
             late = status == S.CANCELLED and cancelled > refund_deadline
             reason = "We are one seat short: sorry, next time." if status == S.REMOVED else ""
+        checked_in = None
+        if completed and status == S.CONFIRMED:
+            checked_in = came(world, plan, member, attendance, ratings, host_profile, host_id)
         yield (
             invitation_id,
             plan.id,
@@ -468,15 +506,16 @@ def _invitations(world: World, plan: Plan, attendance: list, ratings: list, code
             late,
             reason,
             _ticket_code(world, codes) if status in TICKETED else "",
+            checked_in,
             created,
-            max(updated, created),
+            max(updated, created, checked_in or created),
         )
         if plan.fee_cents and status in SEAT_PAYMENTS:
             world.paid_seats.append(
                 (invitation_id, plan, member, status, late, responded or created)
             )
-        if completed and status == S.CONFIRMED:
-            _came(world, plan, member, attendance, ratings, host_profile, host_id)
+    if completed:
+        after_the_evening(world, plan, attendance[first_row:], ratings, first_rating, after)
 
 
 # Statuses of invitations that were confirmed once, and so carry a ticket code (events/tickets.py).
@@ -495,56 +534,6 @@ def _ticket_code(world: World, codes: set) -> str:
 
 # Statuses of a paid event's invitations that have a payment (payments/world.py).
 SEAT_PAYMENTS = (S.CONFIRMED, S.HELD, S.PAYMENT_FAILED, *Invitation.GIVEN_BACK)
-
-
-def _came(world: World, plan: Plan, member: int, attendance, ratings, host_profile, host_id):
-    rng = world.rng
-    status = rng.choices(Attendance.Status.values, weights=(85, 7, 8))[0]
-    reported = min(plan.ends_at + datetime.timedelta(hours=rng.uniform(1, 48)), world.now)
-    profile = world.profile_ids[member]
-    attendance.append((world.uuid(), plan.id, profile, status, host_profile, reported))
-    if status == Attendance.Status.NO_SHOW or rng.random() < 0.4:
-        return
-    ratings.append(
-        (
-            world.uuid(),
-            plan.id,
-            profile,
-            host_id,
-            rng.choices((1, 2, 3, 4, 5), weights=(1, 2, 5, 15, 25))[0],
-            rng.choices((1, 2, 3, 4, 5), weights=(1, 3, 6, 15, 20))[0],
-            "Lovely evening." if rng.random() < 0.3 else "",
-            world.between(reported, world.now),
-        )
-    )
-
-
-def _with_reports(world: World, attendance: list, reports: list):
-    """The host's rows, each with its report time, and in small proportion the others' word:
-    a quarter of no-shows disputed by their guest (one in five too late to count), staff
-    deciding half of the disputes older than a week, and an attendee confirming the one
-    reported before them at the same event one time in twenty."""
-    rng, window = world.rng, Attendance.DISPUTE_FOR
-    came_before: dict[str, str] = {}  # event -> the last attendance row of someone who came
-    for attendance_id, event, profile, status, host, reported in attendance:
-        decision, decided_at = "", None
-        if status == Attendance.Status.NO_SHOW and rng.random() < 0.25:
-            late = rng.random() < 0.2
-            said = reported + (window + HOUR if late else window * rng.random())
-            if said <= world.now:
-                reports.append((world.uuid(), attendance_id, profile, "attended", said))
-                if not late and said + 7 * DAY <= world.now and rng.random() < 0.5:
-                    decision = rng.choice(Attendance.Decision.values)
-                    decided_at = world.between(said, world.now)
-        elif status != Attendance.Status.NO_SHOW:
-            other = came_before.get(event)
-            if other and rng.random() < 0.05:
-                reports.append(
-                    (world.uuid(), other, profile, "attended", min(reported + HOUR, world.now))
-                )
-            came_before[event] = attendance_id
-        row = (attendance_id, event, profile, status, host, reported)
-        yield (*row, decision, decided_at, reported)
 
 
 def _interested(world: World, plans: list[Plan]) -> None:

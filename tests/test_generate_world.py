@@ -1,6 +1,7 @@
 """The benchmark world (momento/world.py, `manage.py generate_world`): generated once for this
 module at a small scale, then checked by queries, as a person logging in, and page by page."""
 
+import datetime
 import json
 
 import pytest
@@ -14,7 +15,16 @@ from django.utils import timezone
 
 from accounts.models import User, UserInternalMetrics
 from events import tickets
-from events.models import Attendance, AttendanceReport, Event, Interested, Invitation, Rating
+from events.models import (
+    RATING_WINDOW,
+    Attendance,
+    AttendanceReport,
+    Event,
+    Interested,
+    Invitation,
+    MeetAgain,
+    Rating,
+)
 from momento import world as world_module
 from payments.models import Payment, Subscription, SubscriptionPayment
 from profiles.models import Follow, HostProfile, Like, Photo, SocialProfile, UserCity
@@ -73,7 +83,7 @@ def test_summary_has_the_shape_the_benchmark_reads(world, db):
         assert world["targets"][name]
     assert len(world["targets"]["member_usernames_sample"]) == world_module.SAMPLE_SIZE
     counts = world["counts"]
-    for model in (User, SocialProfile, Event, Invitation, Attendance, Rating, Payment):
+    for model in (User, SocialProfile, Event, Invitation, Attendance, Rating, MeetAgain, Payment):
         assert counts[model._meta.db_table] == model.objects.count(), model
 
 
@@ -240,6 +250,99 @@ def test_ratings_only_from_those_who_came_once_each_about_the_host(world, db):
     assert not ratings.exclude(rated_host=F("event__host")).exists()
     twice = ratings.values("event", "rater").annotate(n=Count("pk")).filter(n__gt=1)
     assert not twice.exists()
+
+
+def test_check_ins_only_for_attendees_of_past_events_and_their_row_reported_then(world, db):
+    checked_in = Invitation.objects.filter(checked_in_at__isnull=False)
+    assert checked_in.exists()
+    assert not checked_in.exclude(status=S.CONFIRMED, event__status="completed").exists()
+    row = Attendance.objects.filter(event=OuterRef("event"), profile=OuterRef("profile"))
+    came = row.filter(status__in=Attendance.PRESENT)
+    assert not checked_in.exclude(Exists(came)).exists(), "only those who came were checked in"
+    # Check-in writes the host's row at the door (events/services/checkin.py).
+    reported_then = row.filter(
+        reported_at=OuterRef("checked_in_at"),
+        reported_by=OuterRef("event__host__user__social_profile"),
+    )
+    assert not checked_in.exclude(Exists(reported_then)).exists()
+    # At the door: from a quarter of an hour before the start, before the event ended.
+    assert not checked_in.filter(
+        Q(checked_in_at__lt=F("event__starts_at") - datetime.timedelta(minutes=16))
+        | Q(checked_in_at__gte=F("event__ends_at"))
+    ).exists()
+    # Not everyone who came was checked in: the host reported the others after the event.
+    assert Attendance.objects.filter(status__in=Attendance.PRESENT).count() > checked_in.count()
+
+
+def test_ratings_are_published_once_the_window_closed_or_everyone_rated(world, db):
+    now = timezone.now()
+    completed = Event.objects.filter(status="completed")
+    published = completed.filter(ratings_published_at__isnull=False)
+    assert (
+        not Event.objects.exclude(status="completed")
+        .filter(ratings_published_at__isnull=False)
+        .exists()
+    )
+    # Every event whose window closed is published, after it closed.
+    closed = completed.filter(ends_at__lte=now - RATING_WINDOW)
+    assert closed.exists()
+    assert not closed.filter(ratings_published_at__isnull=True).exists()
+    assert (
+        not published.filter(ratings_published_at__lt=F("ends_at") + RATING_WINDOW)
+        .filter(ends_at__lte=now - RATING_WINDOW)
+        .exists()
+    )
+    # The others: published exactly when everyone who came has rated, at the last rating.
+    attendees = Count(
+        "attendances", filter=Q(attendances__status__in=Attendance.PRESENT), distinct=True
+    )
+    ratings = Count("ratings", distinct=True)
+    window_open = completed.filter(ends_at__gt=now - RATING_WINDOW).annotate(
+        attendees=attendees, rated=ratings
+    )
+    all_rated = window_open.filter(rated=F("attendees"), attendees__gt=0)
+    assert (
+        not window_open.exclude(pk__in=all_rated.values("pk"))
+        .filter(ratings_published_at__isnull=False)
+        .exists()
+    )
+    assert not all_rated.filter(ratings_published_at__isnull=True).exists()
+    for event in all_rated[:20]:
+        last = event.ratings.order_by("-created_at").values_list("created_at", flat=True)[0]
+        assert event.ratings_published_at == last, event
+    # Ratings were made within their window, after the event.
+    assert not Rating.objects.filter(
+        Q(created_at__gt=F("event__ends_at") + RATING_WINDOW)
+        | Q(created_at__lt=F("event__ends_at"))
+    ).exists()
+
+
+def test_hosts_replied_only_to_published_comments_after_publication(world, db):
+    replied = Rating.objects.exclude(reply="")
+    assert replied.exists()
+    assert not replied.filter(comment="").exists()
+    assert not replied.filter(
+        Q(event__ratings_published_at__isnull=True)
+        | Q(replied_at__lt=F("event__ratings_published_at"))
+        | Q(replied_at__isnull=True)
+    ).exists()
+    assert not Rating.objects.filter(reply="", replied_at__isnull=False).exists()
+    assert Rating.objects.exclude(comment="").filter(reply="").exists(), "not every comment"
+
+
+def test_meet_again_picks_are_between_attendees_mostly_one_sided(world, db):
+    picks = MeetAgain.objects.all()
+    assert picks.exists()
+    came = Attendance.objects.filter(event=OuterRef("event"), status__in=Attendance.PRESENT)
+    assert not picks.exclude(Exists(came.filter(profile=OuterRef("chooser")))).exists()
+    assert not picks.exclude(Exists(came.filter(profile=OuterRef("chosen")))).exists()
+    assert not picks.exclude(event__status="completed").exists()
+    assert not picks.filter(
+        Q(created_at__lt=F("event__ends_at"))
+        | Q(created_at__gt=F("event__ends_at") + RATING_WINDOW)
+    ).exists()
+    mutual = picks.mutual().count()
+    assert 0 < mutual < picks.count() - mutual, (mutual, picks.count())
 
 
 def test_payments_follow_the_seats_of_paid_events(world, db):

@@ -11,6 +11,7 @@ from django.utils.html import escape
 
 from accounts import demo
 from accounts.models import User, UserInternalMetrics
+from events import demo as events_demo
 from events.models import (
     Attendance,
     AttendanceReport,
@@ -249,7 +250,8 @@ def test_seed_demo_still_runs_on_a_demo_world_made_before_events_that_has_moved_
     call_command("seed_demo", verbosity=0)
 
     assert Invitation.objects.filter(status="waitlisted").count() == 2
-    started = Invitation.objects.filter(event__starts_at__lt=timezone.now())
+    # Events that have ended (tonight's is under way: its attendance is still to come).
+    started = Invitation.objects.filter(event__ends_at__lt=timezone.now())
     # Only the confirmed seats that the past events' attendance rows imply.
     reported = Attendance.objects.filter(event=OuterRef("event"), profile=OuterRef("profile"))
     assert not started.exclude(Exists(reported), status="confirmed").exists()
@@ -322,3 +324,94 @@ def test_demo_log_ins_have_read_and_unread_notifications_of_several_kinds(client
     client.force_login(User.objects.get(username="ana"))
     page = client.get(reverse("accounts:notifications"))
     assert page.text.count('class="notification unread"') == demo.UNREAD_KEPT
+
+
+@pytest.mark.django_db
+def test_demo_world_has_an_event_under_way_today_with_guests_checked_in_and_one_running_late(
+    client,
+):
+    call_command("seed_demo", verbosity=0)
+    now = timezone.now()
+    event = Event.objects.select_related("city", "host__user").get(title=events_demo.TONIGHT.title)
+    assert event.host.user.email == demo.LOGINS["host"]
+    assert event.starts_at <= now < event.ends_at
+    assert now - event.starts_at <= datetime.timedelta(hours=1, minutes=1)
+    # Today where the event is, whatever the server's zone.
+    assert timezone.localtime(event.starts_at, event.zone).date() == (
+        timezone.localtime(now, event.zone).date()
+    )
+    seats = event.invitations.filter(status="confirmed").select_related("profile__user")
+    arrived = seats.filter(checked_in_at__isnull=False)
+    assert {seat.profile.user.username for seat in arrived} == set(events_demo.TONIGHT_CHECKED_IN)
+    assert Attendance.objects.filter(event=event, status="attended").count() == 2
+    late = seats.get(running_late_minutes=15, checked_in_at__isnull=True)
+    assert late.late_reported_at is not None
+
+    log_in(client, demo.LOGINS["host"], demo.DEMO_PASSWORD)
+    page = client.get(reverse("events:check-in", args=[event.pk])).content.decode()
+    assert "15 min" in page
+    for seat in seats:
+        assert escape(seat.profile.display_name) in page, seat
+    client.logout()
+    log_in(client, late.profile.user.email, demo.DEMO_PASSWORD)
+    ticket = client.get(reverse("events:ticket", args=[late.pk]))
+    assert ticket.status_code == 200 and late.ticket_display in ticket.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_readmes_evening_pages_are_reached_as_it_says(client):
+    """README, "Demo log-ins": each evening page is a link away from where it says."""
+    call_command("seed_demo", verbosity=0)
+    tonight = Event.objects.get(title=events_demo.TONIGHT.title)
+    dumplings = Event.objects.get(title="Dumplings and mahjong")
+    bouchon = Event.objects.get(title="Bouchon night for eight")
+
+    def page(email, name, *args):
+        client.logout()
+        log_in(client, email, demo.DEMO_PASSWORD)
+        response = client.get(reverse(name, args=args))
+        assert response.status_code == 200, name
+        return response.content.decode()
+
+    hugo, ana, sam = (demo.LOGINS[role] for role in ("host", "participant", "staff"))
+    assert tonight.get_absolute_url() in page(hugo, "events:hosting")
+    event_page = client.get(tonight.get_absolute_url()).content.decode()
+    assert reverse("events:check-in", args=[tonight.pk]) in event_page
+    for event in (bouchon, dumplings):
+        assert (
+            reverse("events:ratings", args=[event.pk])
+            in client.get(event.get_absolute_url()).content.decode()
+        )
+    ratings = page(hugo, "events:ratings", bouchon.pk)
+    assert escape("Same table next winter?") in ratings
+
+    seat = Invitation.objects.get(event=tonight, profile__user__email=ana)
+    assert reverse("events:ticket", args=[seat.pk]) in page(ana, "events:my-invitations")
+    assert reverse("events:rate", args=[dumplings.pk]) in page(sam, "events:my-events")
+    chloe = "chloe@demo.momento.localhost"
+    mine = page(chloe, "events:my-events")
+    assert reverse("events:my-attendance", args=[dumplings.pk]) in mine
+    # A past seat is not offered back (the past cards once inherited the upcoming list).
+    past_seat = Invitation.objects.get(event=dumplings, profile__user__email=chloe)
+    assert reverse("events:cancel-seat", args=[past_seat.pk]) not in mine
+
+
+@pytest.mark.django_db
+def test_a_demo_world_seeded_on_an_earlier_day_gets_todays_evening_and_keeps_the_old_one():
+    call_command("seed_demo", verbosity=0)
+    old = Event.objects.get(title=events_demo.TONIGHT.title)
+    two_days = datetime.timedelta(days=2)
+    Event.objects.filter(pk=old.pk).update(
+        starts_at=F("starts_at") - two_days, ends_at=F("ends_at") - two_days
+    )
+
+    call_command("seed_demo", verbosity=0)
+
+    now = timezone.now()
+    evenings = Event.objects.filter(title=events_demo.TONIGHT.title)
+    assert evenings.count() == 2
+    new = evenings.get(starts_at__lte=now, ends_at__gt=now)
+    assert new.pk != old.pk
+    assert new.invitations.filter(checked_in_at__isnull=False).count() == 2
+    assert new.invitations.filter(running_late_minutes=15).count() == 1
+    assert old.invitations.filter(checked_in_at__isnull=False).count() == 2, "left as it was"

@@ -128,10 +128,15 @@ def _check_in(event: Event, invitation: Invitation, host: HostProfile) -> Invita
         raise EventError(f"{name} is already checked in (since {since}).")
     invitation.checked_in_at = timezone.now()
     invitation.save(update_fields=["checked_in_at", "updated_at"])
+    # The host's report, made at the door: reported then, like every report of the host's.
     Attendance.objects.update_or_create(
         event=event,
         profile_id=invitation.profile_id,
-        defaults={"status": Attendance.Status.ATTENDED, "reported_by_id": _host_profile_id(host)},
+        defaults={
+            "status": Attendance.Status.ATTENDED,
+            "reported_by_id": _host_profile_id(host),
+            "reported_at": invitation.checked_in_at,
+        },
     )
     return invitation
 

@@ -1,11 +1,13 @@
 """The evening: the guest's ticket, "running late" and "can't make it", and the host's
 check-in page (by code or from the list; its list polls for the guests' news)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
+from django_permissions_policy.decorators import permissions_policy_override
 
 from events import access, services, tickets
 from events.forms import CheckInForm, RunningLateForm
@@ -88,6 +90,9 @@ def _told(request, invitation: Invitation, *, error: str = "", notice: str = "")
 
 @login_required
 @require_GET
+# The one page that may use the camera, for its own scripts: scanning a ticket's QR code
+# (static/js/check_in_scan.js). Every other page keeps the project's policy, camera=().
+@permissions_policy_override({**settings.PERMISSIONS_POLICY, "camera": ["self"]})
 def check_in_page(request, event_id):
     event = access.event_for_host(request.user, event_id)
     return render(request, "events/check_in.html", _check_in_context(event, form=CheckInForm()))

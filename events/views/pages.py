@@ -53,7 +53,8 @@ def discover(request):
 def _filter(events, data):
     if data["city"]:
         events = events.filter(city=data["city"])
-    zone = timezone.get_current_timezone()
+    # A date is a day where the events are: the chosen city's, else the project's zone.
+    zone = data["city"].zone if data["city"] else timezone.get_default_timezone()
     if data["starts_after"]:
         start = datetime.datetime.combine(data["starts_after"], datetime.time.min, zone)
         events = events.filter(starts_at__gte=start)

@@ -200,6 +200,40 @@ def test_checking_in_by_code_records_the_time_and_attended_reported_by_the_host(
     attendance = Attendance.objects.get(event=event, profile=invitation.profile)
     assert attendance.status == Attendance.Status.ATTENDED
     assert attendance.reported_by == event.host.user.social_profile
+    assert attendance.reported_at == STARTS, "the host's report, made at the door"
+
+
+def test_checking_in_from_the_list_reports_the_attendance_at_the_check_in():
+    event = tokyo_event()
+    invitation = seat(event)
+    later = STARTS + datetime.timedelta(minutes=25)
+    with at(later):
+        services.check_in_guest(invitation, by=event.host)
+    attendance = Attendance.objects.get(event=event, profile=invitation.profile)
+    assert attendance.reported_at == later
+
+
+def test_the_backfill_gives_check_in_rows_without_a_report_time_their_check_in_time():
+    import importlib
+
+    from django.apps import apps
+
+    from events.factories import AttendanceFactory
+
+    migration = importlib.import_module("events.migrations.0013_backfill_checkin_reported_at")
+    event = tokyo_event()
+    checked, reported, unchecked = (seat(event) for _ in range(3))
+    arrived = STARTS + datetime.timedelta(minutes=10)
+    Invitation.objects.filter(pk__in=[checked.pk, reported.pk]).update(checked_in_at=arrived)
+    old = AttendanceFactory(event=event, profile=checked.profile, reported_at=None)
+    kept = AttendanceFactory(event=event, profile=reported.profile, reported_at=STARTS)
+    alone = AttendanceFactory(event=event, profile=unchecked.profile, reported_at=None)
+    migration.backfill_checkin_reported_at(apps, None)
+    for row in (old, kept, alone):
+        row.refresh_from_db()
+    assert old.reported_at == arrived
+    assert kept.reported_at == STARTS, "a report time already there stays"
+    assert alone.reported_at is None, "no check-in, nothing to take the time from"
 
 
 def test_a_mistyped_code_is_refused_as_unknown():

@@ -160,3 +160,49 @@ def test_the_migration_gives_known_cities_their_zone_and_keeps_one_set_by_staff(
     assert zones_now[lisbon.name] == "Europe/Lisbon"
     assert zones_now[kept.name] == "Europe/Lisbon"  # staff's choice stays
     assert zones_now[unknown.name] == "UTC"
+
+
+# Discovery's dates ------------------------------------------------------------------------------
+
+
+def test_discoverys_dates_are_days_in_the_chosen_citys_zone(client):
+    """Auckland is 13 hours ahead of UTC in January: 23:30 there on the 15th is 10:30 UTC the
+    same day, and 00:30 on the 16th is 11:30 UTC on the 15th. Honolulu is 10 hours behind:
+    23:30 there on the 15th is 09:30 UTC on the 16th. Read in UTC, the days would mix them."""
+    from tests.events.test_views import titles
+
+    auckland = CityFactory(name="Auckland", country="New Zealand", time_zone="Pacific/Auckland")
+    honolulu = CityFactory(name="Honolulu", country="United States", time_zone="Pacific/Honolulu")
+    akl, hnl = ZoneInfo("Pacific/Auckland"), ZoneInfo("Pacific/Honolulu")
+    for city, zone, title, day, hour in (
+        (auckland, akl, "Late supper", 15, 23),
+        (auckland, akl, "After midnight", 16, 0),
+        (honolulu, hnl, "Luau night", 15, 23),
+    ):
+        starts = datetime.datetime(2028, 1, day, hour, 30, tzinfo=zone)
+        EventFactory(title=title, city=city, is_private=False, starts_at=starts)
+
+    def found(city, start, end=None):
+        query = {"city": city.pk, "starts_after": start, "starts_before": end or start}
+        return titles(client.get(reverse("events:discover"), query))
+
+    assert found(auckland, "2028-01-15") == ["Late supper"]
+    assert found(auckland, "2028-01-16") == ["After midnight"]
+    assert found(auckland, "2028-01-14") == []
+    assert found(honolulu, "2028-01-15") == ["Luau night"]
+    assert found(honolulu, "2028-01-16") == []
+    # "From" alone: the 16th in Auckland starts after the late supper.
+    query = {"city": auckland.pk, "starts_after": "2028-01-16"}
+    assert titles(client.get(reverse("events:discover"), query)) == ["After midnight"]
+
+
+def test_discoverys_dates_without_a_city_are_days_in_the_projects_zone(client, settings):
+    from tests.events.test_views import titles
+
+    settings.TIME_ZONE = "Pacific/Honolulu"
+    honolulu = CityFactory(name="Honolulu", country="United States", time_zone="Pacific/Honolulu")
+    starts = datetime.datetime(2028, 1, 15, 23, 30, tzinfo=ZoneInfo("Pacific/Honolulu"))
+    EventFactory(title="Luau night", city=honolulu, is_private=False, starts_at=starts)
+    for day, expected in (("2028-01-15", ["Luau night"]), ("2028-01-16", [])):
+        query = {"city": "", "starts_after": day, "starts_before": day}
+        assert titles(client.get(reverse("events:discover"), query)) == expected, day

@@ -2,6 +2,7 @@
 shows to each role. The harnesses check whatever these find, so a new page is covered the
 moment it exists."""
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -51,6 +52,21 @@ class Page:
         return self.headers.get("Content-Type", "").startswith("text/html")
 
 
+# RFC 5545 3.1: a long line is folded by a CRLF followed by one space or tab, anywhere, even
+# inside a word (or a UTF-8 sequence); 3.3.11: in TEXT values, backslash escapes , ; \ and
+# newlines.
+_FOLD = re.compile(rb"\r\n[ \t]")
+_TEXT_ESCAPE = re.compile(r"\\([,;\\nN])")
+
+
+def calendar_text(raw: bytes) -> str:
+    """An iCalendar body as a reader sees it: unfolded (on the bytes, before decoding) and its
+    text unescaped, so that a private string split over a fold, or holding a comma, is still
+    found by the canary's `in`."""
+    unfolded = _FOLD.sub(b"", raw).decode(errors="replace")
+    return _TEXT_ESCAPE.sub(lambda m: "\n" if m[1] in "nN" else m[1], unfolded)
+
+
 def client_for(world: World, role: str) -> Client:
     client = Client()
     if role != ANONYMOUS:
@@ -65,6 +81,10 @@ def fetch(client: Client, role: str, key: str, url: str, *, htmx: bool = False) 
         body = b"".join(response.streaming_content)
     else:
         body = response.content
+    if response.headers.get("Content-Type", "").startswith("text/calendar"):
+        text = calendar_text(body)
+    else:
+        text = body.decode(errors="replace")
     return Page(
         role=role,
         key=key,
@@ -72,7 +92,7 @@ def fetch(client: Client, role: str, key: str, url: str, *, htmx: bool = False) 
         status=response.status_code,
         headers=dict(response.headers),
         set_cookies=[morsel.OutputString() for morsel in response.cookies.values()],
-        body=body.decode(errors="replace"),
+        body=text,  # what the checks read: a calendar's unfolded
         htmx=htmx,
     )
 

@@ -69,3 +69,42 @@ def test_the_cant_make_it_email_in_the_canary_world_shows_nobody_elses_data(task
     host_mail = [sent for sent in task_queue.outbox() if sent.to == [world.host.email]]
     assert len(host_mail) == 1
     assert world.guest.social_profile.display_name in host_mail[0].subject + host_mail[0].body
+
+
+def test_the_ratings_published_email_goes_once_to_the_host_when_the_last_attendee_rates(
+    task_queue,
+):
+    from events import services
+
+    world = _world_without_its_emails(task_queue)
+    evening = world.objects["evening"]  # the guest came; the invitee is a disputed no-show
+    services.rate_event(
+        evening, by=world.guest.social_profile, host_rating=5, event_rating=4, comment="Warm."
+    )
+    [sent] = task_queue.outbox()
+    assert sent.to == [world.host.email]
+    assert evening.title in sent.subject
+    assert "1 guest rated" in sent.body and "Warm." not in sent.body  # the count, not the words
+    # The sweep finds it published: nobody is told twice, even once the window has closed.
+    assert services.publish_due_ratings(now=evening.ratings_close_at) == 0
+    assert len(task_queue.outbox()) == 1
+
+
+def test_the_ratings_published_email_goes_once_to_the_host_when_the_window_closes(task_queue):
+    from events import services
+    from events.factories import AttendanceFactory, InvitationFactory
+
+    world = _world_without_its_emails(task_queue)
+    evening = world.objects["evening"]
+    stranger = world.stranger.social_profile  # came too, and never rates
+    InvitationFactory(event=evening, profile=stranger, confirmed=True)
+    AttendanceFactory(event=evening, profile=stranger)
+    services.rate_event(evening, by=world.guest.social_profile, host_rating=4, event_rating=4)
+    assert task_queue.outbox() == [], "still blind: the stranger has not rated"
+
+    assert services.publish_due_ratings(now=evening.ratings_close_at) == 1
+    [sent] = task_queue.outbox()
+    assert sent.to == [world.host.email]
+    assert "1 guest rated" in sent.body
+    assert services.publish_due_ratings(now=evening.ratings_close_at) == 0
+    assert len(task_queue.outbox()) == 1

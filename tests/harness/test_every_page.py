@@ -6,11 +6,13 @@ The world is built and crawled once per module, inside a transaction that is rol
 """
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
 from django.db import transaction
 from django.test import override_settings
+from django.urls import resolve
 
 from tests.harness import observatory
 from tests.harness.access import MORE_URLS, RULES, Visit, rule_for, visit_every_route
@@ -197,6 +199,11 @@ def test_every_page_scores_a_plus_on_the_mozilla_observatory_rules(site):
     assert not failures, "\n".join(failures)
 
 
+def _view_name(page: Page) -> str:
+    """The URL name of a page, however the crawl found it (its key may be "link")."""
+    return resolve(urlsplit(page.url).path).view_name
+
+
 def test_every_page_sends_the_security_headers(site):
     for name, page in _documents(site).items():
         csp = page.headers["Content-Security-Policy"]
@@ -206,9 +213,17 @@ def test_every_page_sends_the_security_headers(site):
         assert page.headers["X-Content-Type-Options"] == "nosniff", name
         assert page.headers["X-Frame-Options"] == "DENY", name
         assert page.headers["Referrer-Policy"] == "strict-origin-when-cross-origin", name
-        assert "camera=()" in page.headers["Permissions-Policy"], name
+        policy = page.headers["Permissions-Policy"]
+        assert "microphone=()" in policy and "geolocation=()" in policy, name
+        # The camera only for the check-in page's own QR scanner (static/js/check_in_scan.js).
+        scanner = _view_name(page) == "events:check-in" and page.status == 200
+        camera = "camera=(self)" if scanner else "camera=()"
+        assert camera in policy, name
         for cookie in page.set_cookies:
             assert "Secure" in cookie and "HttpOnly" in cookie, f"{name}: {cookie}"
+    check_in = [p for p in _documents(site).values() if _view_name(p) == "events:check-in"]
+    assert any(p.status == 200 for p in check_in), "the host's check-in page was crawled"
+    assert any(p.status == 404 for p in check_in), "and others' 404 keeps the camera off"
 
 
 def test_every_page_is_valid_html(site):
