@@ -57,6 +57,7 @@ PAGES = [
     Page("people", "people", "/people/", "member", "list"),
     Page("my-invitations", "my invitations (busy member)", "/me/invitations/", "busy", "list"),
     Page("my-events", "my events (busy member)", "/me/events/", "busy", "list"),
+    Page("notifications", "notifications (busy member)", "/notifications/", "busy", "list"),
 ]
 
 # make bench-explain: the pages whose cost grew with the site, and how to find their main query.

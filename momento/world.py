@@ -149,13 +149,14 @@ def generate(*, scale: float, seed: int = 1) -> dict:
     """Fill an empty database with a world of this scale; returns the summary. Refuses (and
     writes nothing) when the database already has people."""
     from accounts import world as accounts_world
+    from accounts import world_notifications
     from accounts.models import User
     from events import world as events_world
     from payments import world as payments_world
     from profiles import world as profiles_world
 
     check_scale(scale)
-    apps = (accounts_world, profiles_world, events_world, payments_world)
+    apps = (accounts_world, profiles_world, events_world, payments_world, world_notifications)
     started = time.monotonic()
     with transaction.atomic():
         if User.objects.exists():

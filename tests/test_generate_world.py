@@ -345,6 +345,24 @@ def test_meet_again_picks_are_between_attendees_mostly_one_sided(world, db):
     assert 0 < mutual < picks.count() - mutual, (mutual, picks.count())
 
 
+def test_notifications_belong_to_active_members_most_read_and_the_busy_member_has_many(
+    world, targets, db
+):
+    from accounts.models import Notification
+    from accounts.notifications import KINDS
+    from accounts.world_notifications import BUSY_MEMBERS_OWN
+
+    notifications = Notification.objects.all()
+    assert notifications.exists()
+    assert not notifications.filter(recipient__is_active=False).exists()
+    assert not notifications.filter(read_at__lt=F("created_at")).exists()
+    assert set(notifications.values_list("kind", flat=True).distinct()) <= set(KINDS)
+    share_read = notifications.filter(read_at__isnull=False).count() / notifications.count()
+    assert 0.6 < share_read < 0.95
+    busy = notifications.filter(recipient__username=targets["busy_member_username"])
+    assert busy.count() == BUSY_MEMBERS_OWN
+
+
 def test_payments_follow_the_seats_of_paid_events(world, db):
     payments = Payment.objects.all()
     assert not payments.filter(event__fee_cents=0).exists()
@@ -437,10 +455,12 @@ def pages(targets):
         (host, reverse("events:hosting")),
         (host, reverse("events:guests", args=[event])),
         (host, reverse("profiles:host", args=[host])),
+        (busy, reverse("accounts:notifications")),
+        (busy, reverse("accounts:notification-badge")),
     ]
 
 
-@pytest.mark.parametrize("index", range(14))
+@pytest.mark.parametrize("index", range(16))
 def test_key_pages_render_for_generated_members(targets, client, index):
     username, url = pages(targets)[index]
     client.force_login(User.objects.get(username=username))
