@@ -15,6 +15,16 @@ def home(request):
     return render(request, "home.html", {"board": dashboard_for(request.user)})
 
 
+@require_GET
+def terms(request):
+    return render(request, "pages/terms.html")
+
+
+@require_GET
+def privacy(request):
+    return render(request, "pages/privacy.html")
+
+
 @never_cache
 @require_GET
 def health(request):

@@ -49,6 +49,8 @@ MADE_UP_ID = "00000000-0000-4000-8000-000000000000"  # an id nothing has
 RULES: dict[str, Rule] = {
     "home": PUBLIC,
     "health": PUBLIC,
+    "terms": PUBLIC,
+    "privacy": PUBLIC,
     # Accounts (allauth).
     "account_login": GUESTS_ONLY,
     "account_signup": GUESTS_ONLY,
