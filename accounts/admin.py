@@ -9,7 +9,7 @@ from django.contrib.auth.forms import (
 )
 
 from accounts import services
-from accounts.models import Notification, User, UserInternalMetrics
+from accounts.models import Notification, Referral, User, UserInternalMetrics
 
 
 class InternalMetricsInline(admin.StackedInline):
@@ -156,3 +156,22 @@ class NotificationAdmin(admin.ModelAdmin):
             f"{retried} email(s) sent again."
             + (f" {skipped} skipped: only failed emails can be retried." if skipped else ""),
         )
+
+
+@admin.register(Referral)
+class ReferralAdmin(admin.ModelAdmin):
+    """Who invited whom; `emailed` is off where the address already had an account."""
+
+    list_display = ["created_at", "inviter", "email", "status", "emailed", "joined_by"]
+    list_filter = ["emailed"]
+    list_select_related = ["inviter", "joined_by"]
+    search_fields = ["inviter__username", "email"]
+    ordering = ["-created_at"]
+    fields = ["inviter", "email", "created_at", "expires_at", "emailed", "joined_by", "accepted_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False  # members invite their friends from the app
+
+    def has_change_permission(self, request, obj=None):
+        return False

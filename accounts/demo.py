@@ -86,3 +86,25 @@ def settle_notifications(world: World) -> None:
         unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
         older = unread.order_by("-created_at", "-id").values_list("pk", flat=True)[UNREAD_KEPT:]
         Notification.objects.filter(pk__in=list(older)).update(read_at=timezone.now())
+
+
+def seed_referrals(world: World) -> None:
+    """Ana's invitations to friends, one in each state: open, expired, and accepted (Chloe
+    joined through hers)."""
+    from accounts.models import Referral
+    from accounts.services import refer
+
+    ana = world.users["ana"]
+    if Referral.objects.filter(inviter=ana).exists():
+        return
+    world.created.append(refer(ana, "lucie@example.com"))
+    expired = refer(ana, "marc@example.com")
+    Referral.objects.filter(pk=expired.pk).update(
+        created_at=timezone.now() - Referral.LASTS - datetime.timedelta(days=3),
+        expires_at=timezone.now() - datetime.timedelta(days=3),
+    )
+    joined = refer(ana, "chloe.friend@example.com")
+    Referral.objects.filter(pk=joined.pk).update(
+        joined_by=world.users["chloe"], accepted_at=timezone.now() - datetime.timedelta(days=20)
+    )
+    world.created += [expired, joined]

@@ -25,7 +25,32 @@ class StorableEmailMixin:
 
 
 class SignupForm(StorableEmailMixin, AllauthSignupForm):
-    pass
+    """allauth's sign-up with an optional invitation code (a friend's referral link fills it
+    in); a code that cannot be used says why, and sign-up works without one."""
+
+    referral_code = forms.CharField(
+        label="Invitation code (optional)",
+        required=False,
+        max_length=40,
+        help_text="From a friend's invitation link, if you have one.",
+    )
+
+    def clean_referral_code(self):
+        from accounts.services import referral_for_code
+
+        code = self.cleaned_data["referral_code"].strip()
+        if code:
+            referral, problem = referral_for_code(code)
+            if referral is None:
+                raise forms.ValidationError(problem)
+        return code
+
+    def custom_signup(self, request, user):
+        from accounts.services import join_by_referral
+
+        super().custom_signup(request, user)
+        if self.cleaned_data.get("referral_code"):
+            join_by_referral(self.cleaned_data["referral_code"], user)
 
 
 class AddEmailForm(StorableEmailMixin, AllauthAddEmailForm):
@@ -93,3 +118,9 @@ class NotificationPreferencesForm(forms.Form):
             )
             for group in GROUPS
         ]
+
+
+class ReferralForm(forms.Form):
+    email = forms.EmailField(
+        label="Your friend's email address", max_length=User._meta.get_field("email").max_length
+    )

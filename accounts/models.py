@@ -1,3 +1,4 @@
+import datetime
 import uuid
 
 from django.conf import settings
@@ -193,3 +194,59 @@ class NotificationPreference(models.Model):
 
     def __str__(self):
         return f"{self.kind} email {'on' if self.email else 'off'} for {self.user}"
+
+
+class ReferralQuerySet(models.QuerySet):
+    def open(self, now=None):
+        """Waiting for the friend: not joined, not expired."""
+        return self.filter(joined_by__isnull=True, expires_at__gt=now or timezone.now())
+
+
+class Referral(models.Model):
+    """A member's invitation to a friend by email (Maly's `invitations`): an unguessable code
+    that expires; the friend who signs up with it is `joined_by`, and the referral is accepted
+    once they verify their email address."""
+
+    LASTS = datetime.timedelta(days=14)
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    inviter = models.ForeignKey(User, on_delete=models.CASCADE, related_name="referrals")
+    email = models.EmailField()
+    code = models.CharField(max_length=32, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    # Whether the email left: not when the address already has an account (the inviter is
+    # never told which). Staff only.
+    emailed = models.BooleanField(default=False)
+    joined_by = models.OneToOneField(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="referred_by"
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            # One open invitation per inviter and address (a second one says so).
+            models.UniqueConstraint(
+                "inviter",
+                Lower("email"),
+                condition=models.Q(joined_by__isnull=True),
+                name="referral_one_open_per_address",
+            )
+        ]
+        indexes = [
+            # The inviter's list, newest first.
+            models.Index(fields=["inviter", "-created_at"], name="referral_inviter_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.inviter} invited {self.email}"
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.joined_by_id:
+            return "joined"
+        return "expired" if self.expires_at <= timezone.now() else "sent"

@@ -144,6 +144,10 @@ _KINDS = [
         MONEY,
         optional=False,
     ),
+    # To a friend who is not a member yet (accounts.services.email_address): no switch.
+    Kind(
+        "referral", "accounts/emails/referral", "An invitation to Momento", PEOPLE, optional=False
+    ),
     # Marketing: off until the person asks for it.
     Kind(
         "news",

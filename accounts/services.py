@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -16,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
 from accounts import mail
-from accounts.models import Notification, NotificationPreference, User
+from accounts.models import Notification, NotificationPreference, Referral, User
 from accounts.notifications import Kind, kind_named
 
 
@@ -150,37 +152,45 @@ def _email(user: User, kind: Kind, context: dict, *, full: bool) -> EmailMultiAl
     """The email of one notification, in the shared layout, with its unsubscribe link. Without
     `full`, only the subject is rendered (the centre's line)."""
     context = {"recipient": user.social_profile, "site_url": settings.SITE_URL, **context}
-    subject_name, text_name, html_name = kind.template_names()
-    subject = render_to_string(subject_name, context).strip()
-    message = EmailMultiAlternatives(
-        f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", to=[user.email]
-    )
     if not full:
-        return message
-    preferences_url = settings.SITE_URL + reverse("accounts:notification-settings")
+        return _message(user.email, kind, context, footer=None)
     unsubscribe_url = (
         settings.SITE_URL + reverse("accounts:unsubscribe", args=[unsubscribe_token(user, kind)])
         if kind.optional
         else ""
     )
-    layout = {
-        **context,
-        "kind": kind,
-        "preferences_url": preferences_url,
+    footer = {
+        "member": True,
+        "preferences_url": settings.SITE_URL + reverse("accounts:notification-settings"),
         "unsubscribe_url": unsubscribe_url,
     }
-    message.body = render_to_string(
-        "accounts/emails/_layout.txt", {**layout, "content": render_to_string(text_name, context)}
-    )
-    html = render_to_string(html_name, context)
-    message.attach_alternative(
-        render_to_string("accounts/emails/_layout.html", {**layout, "content": mark_safe(html)}),
-        "text/html",
-    )
+    message = _message(user.email, kind, context, footer=footer)
     if unsubscribe_url:
         # RFC 8058: mail apps offer "unsubscribe" and POST to it without opening the message.
         message.extra_headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
         message.extra_headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    return message
+
+
+def _message(address: str, kind: Kind, context: dict, *, footer: dict | None):
+    """Subject, text and HTML of a kind's templates, the bodies inside the shared layout with
+    its `footer`; only the subject when `footer` is None."""
+    subject_name, text_name, html_name = kind.template_names()
+    subject = render_to_string(subject_name, context).strip()
+    message = EmailMultiAlternatives(
+        f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", to=[address]
+    )
+    if footer is None:
+        return message
+    layout = {**context, **footer, "kind": kind}
+    message.body = render_to_string(
+        "accounts/emails/_layout.txt", {**layout, "content": render_to_string(text_name, context)}
+    )
+    html = mark_safe(render_to_string(html_name, context))
+    message.attach_alternative(
+        render_to_string("accounts/emails/_layout.html", {**layout, "content": html}),
+        "text/html",
+    )
     return message
 
 
@@ -270,3 +280,103 @@ def prune_notifications(*, now=None) -> int:
     now = now or timezone.now()
     deleted, _ = Notification.objects.filter(read_at__lt=now - KEEP_READ_FOR).delete()
     return deleted
+
+
+# Referrals: a member invites a friend by email.
+
+OPEN_REFERRALS_AT_MOST = 20
+
+
+class ReferralError(Exception):
+    """A refusal whose message is safe to show."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@transaction.atomic
+def refer(inviter: User, email: str) -> Referral:
+    """Invite `email` to Momento. An address that already has an account gets no email, and
+    the inviter is told the same as for any other (nothing reveals who is a member). Inviting
+    the same address again while the invitation is open is refused; once it expired, it is
+    sent afresh."""
+    email = User.objects.normalize_email(email).strip()
+    User.objects.select_for_update().filter(pk=inviter.pk).first()  # one inviter at a time
+    if email.lower() == inviter.email.lower():
+        raise ReferralError("That is your own address: invite a friend's.")
+    now = timezone.now()
+    mine = Referral.objects.filter(inviter=inviter)
+    if mine.open(now).count() >= OPEN_REFERRALS_AT_MOST:
+        raise ReferralError(
+            f"You have {OPEN_REFERRALS_AT_MOST} invitations waiting for an answer: invite more "
+            "once some are accepted or have expired."
+        )
+    referral = mine.filter(email__iexact=email, joined_by__isnull=True).first()
+    if referral is not None and referral.expires_at > now:
+        raise ReferralError(
+            f"You already invited {referral.email}; the invitation is open until "
+            f"{timezone.localtime(referral.expires_at):%-d %B}."
+        )
+    referral = referral or Referral(inviter=inviter, email=email)
+    referral.code = secrets.token_urlsafe(18)
+    referral.created_at, referral.expires_at = now, now + Referral.LASTS
+    referral.emailed = not (
+        User.objects.filter(email__iexact=email).exists()
+        or EmailAddress.objects.filter(email__iexact=email).exists()
+    )
+    referral.save()
+    if referral.emailed:
+        email_address(
+            email,
+            "referral",
+            language=inviter.language_preference,
+            context={
+                "inviter": inviter.social_profile,
+                "referral": referral,
+                "signup_url": settings.SITE_URL
+                + reverse("account_signup")
+                + "?"
+                + urlencode({"email": email, "code": referral.code}),
+            },
+        )
+    return referral
+
+
+def referral_for_code(code: str) -> tuple[Referral | None, str]:
+    """The open referral of a sign-up code, or None with what is wrong with the code."""
+    referral = Referral.objects.filter(code=code.strip()).first() if code else None
+    if referral is None:
+        return None, "This invitation code is not one of ours. Check it, or sign up without it."
+    if referral.joined_by_id:
+        return None, "This invitation code has already been used. Sign up without it."
+    if referral.expires_at <= timezone.now():
+        return None, "This invitation code has expired. Sign up without it."
+    return referral, ""
+
+
+@transaction.atomic
+def join_by_referral(code: str, user: User) -> Referral | None:
+    """At sign-up: the referral records who joined with it (once, under its lock)."""
+    referral = Referral.objects.select_for_update().filter(code=code.strip()).first()
+    if referral is None or referral.joined_by_id or referral.expires_at <= timezone.now():
+        return None
+    referral.joined_by = user
+    referral.save(update_fields=["joined_by"])
+    return referral
+
+
+def accept_referral_of(user: User) -> None:
+    """Their email address is verified: the referral they joined with is accepted."""
+    Referral.objects.filter(joined_by=user, accepted_at__isnull=True).update(
+        accepted_at=timezone.now()
+    )
+
+
+def email_address(address: str, kind: str, *, language: str, context: dict) -> None:
+    """An email of a registered kind to someone who is not a member (a referred friend), in the
+    shared layout, with no notification row (they have no centre) and no preferences."""
+    context = {"site_url": settings.SITE_URL, **context}
+    with translation.override(language):
+        message = _message(address, kind_named(kind), context, footer={"member": False})
+    message.send()

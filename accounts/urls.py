@@ -6,6 +6,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("me/settings/", views.private_settings, name="settings"),
+    path("me/invite-friends/", views.referrals, name="referrals"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/badge/", views.notification_badge, name="notification-badge"),
     path("notifications/read/", views.notification_read_all, name="notifications-read"),

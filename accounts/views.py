@@ -1,4 +1,5 @@
 from allauth.account.views import LoginView as AllauthLoginView
+from allauth.account.views import SignupView as AllauthSignupView
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.forms.forms import NON_FIELD_ERRORS
@@ -8,14 +9,16 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import access, services
-from accounts.forms import NotificationPreferencesForm, PrivateDataForm
-from accounts.models import Notification, NotificationPreference
+from accounts.forms import NotificationPreferencesForm, PrivateDataForm, ReferralForm
+from accounts.models import Notification, NotificationPreference, Referral
 from events.access import own_calendar_feed
 from events.views.calendar import feed_urls
+from momento import ratelimit
 from momento.http import safe_path
 from momento.pagination import paginate
 
 BADGE_CAP = 99
+REFERRAL_RATE = "10/h"
 
 
 class LoginView(AllauthLoginView):
@@ -27,6 +30,43 @@ class LoginView(AllauthLoginView):
         if form.has_error(NON_FIELD_ERRORS, "too_many_login_attempts"):
             response.status_code = 429
         return response
+
+
+class SignupView(AllauthSignupView):
+    """A friend's referral link (?email=…&code=…) fills in the form; a code that cannot be used
+    is explained at once, and the form is there to sign up without it."""
+
+    def get_initial(self):
+        initial = super().get_initial()
+        code = self.request.GET.get("code", "")[:40]
+        if code:
+            referral, self.referral_problem = services.referral_for_code(code)
+            if referral is not None:
+                initial["referral_code"] = code
+        return initial
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["referral_problem"] = getattr(self, "referral_problem", "")
+        return context
+
+
+@login_required
+@ratelimit.limit("referral", REFERRAL_RATE)
+@require_http_methods(["GET", "POST"])
+def referrals(request):
+    form = ReferralForm(request.POST or None)
+    if form.is_valid():
+        try:
+            referral = services.refer(request.user, form.cleaned_data["email"])
+        except services.ReferralError as error:
+            form.add_error("email", error.message)
+        else:
+            messages.success(request, f"Invitation sent to {referral.email}.")
+            return redirect("accounts:referrals")
+    sent = Referral.objects.filter(inviter=request.user).order_by("-created_at", "-id")
+    page = paginate(sent, order=("-created_at", "-id"), cursor=request.GET.get("after"))
+    return render(request, "accounts/referrals.html", {"form": form, "page": page})
 
 
 @login_required

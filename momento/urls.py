@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from accounts.views import LoginView
+from accounts.views import LoginView, SignupView
 from momento import views
 
 # Staff sign in through allauth too: rate limits and two-factor apply to the admin.
@@ -18,6 +18,7 @@ urlpatterns = [
     path("terms/", views.terms, name="terms"),
     path("privacy/", views.privacy, name="privacy"),
     path("accounts/login/", LoginView.as_view(), name="account_login"),
+    path("accounts/signup/", SignupView.as_view(), name="account_signup"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),

@@ -38,5 +38,5 @@ def test_every_page_links_both_from_its_footer(client, url):
 
 def test_sign_up_says_what_signing_up_accepts(client):
     page = client.get(reverse("account_signup")).text
-    assert "By signing up you accept the" in page
-    assert "By signing up" not in client.get(reverse("account_login")).text
+    assert "By creating an account you accept the" in page
+    assert "By creating an account" not in client.get(reverse("account_login")).text

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from accounts import demo
-from accounts.models import User, UserInternalMetrics
+from accounts.models import Referral, User, UserInternalMetrics
 from events import demo as events_demo
 from events.models import (
     Attendance,
@@ -64,6 +64,7 @@ PEOPLE_MODELS = [
 ]
 EVENTS_MODELS = [Invitation, Interested, CalendarFeed, MeetAgain]
 PAYMENTS_MODELS = [Payment, Subscription, SubscriptionPayment, WebhookEvent]
+ACCOUNTS_MODELS = [Referral]
 
 
 @pytest.fixture(autouse=True)
@@ -86,7 +87,7 @@ def snapshot():
         "webhook_events": sorted(WebhookEvent.objects.values_list("id", "processed_at")),
         "counts": {
             model.__name__: model.objects.count()
-            for model in PEOPLE_MODELS + EVENTS_MODELS + PAYMENTS_MODELS
+            for model in PEOPLE_MODELS + EVENTS_MODELS + PAYMENTS_MODELS + ACCOUNTS_MODELS
         },
     }
 
@@ -128,7 +129,8 @@ def test_demo_world_has_people_with_profiles_photos_and_a_social_graph(capsys):
     created = int(capsys.readouterr().out.split("Demo world ready: ")[1].split()[0])
     # Every new row is counted, the people, events and payments sides included.
     assert created == len(demo.PEOPLE) + sum(
-        model.objects.count() for model in PEOPLE_MODELS + EVENTS_MODELS + PAYMENTS_MODELS
+        model.objects.count()
+        for model in PEOPLE_MODELS + EVENTS_MODELS + PAYMENTS_MODELS + ACCOUNTS_MODELS
     )
 
     assert Interest.objects.count() >= 15
@@ -415,3 +417,12 @@ def test_a_demo_world_seeded_on_an_earlier_day_gets_todays_evening_and_keeps_the
     assert new.invitations.filter(checked_in_at__isnull=False).count() == 2
     assert new.invitations.filter(running_late_minutes=15).count() == 1
     assert old.invitations.filter(checked_in_at__isnull=False).count() == 2, "left as it was"
+
+
+@pytest.mark.django_db
+def test_demo_participant_has_referrals_in_every_state():
+    from accounts.models import Referral
+
+    call_command("seed_demo", verbosity=0)
+    states = {r.status for r in Referral.objects.filter(inviter__username="ana")}
+    assert states == {"sent", "expired", "accepted"}

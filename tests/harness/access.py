@@ -100,6 +100,7 @@ RULES: dict[str, Rule] = {
         url=lambda w: reverse("accounts:notification", args=[w.objects["host_notification"].pk]),
     ),
     "accounts:notification-settings": SIGNED_IN,
+    "accounts:referrals": SIGNED_IN,
     "accounts:unsubscribe": Rule(
         BAD_REQUEST, BAD_REQUEST, url=lambda w: reverse("accounts:unsubscribe", args=["forged"])
     ),
@@ -395,6 +396,7 @@ ADMIN_ACTIONS = ("changelist", "add", "history", "delete", "change")
 ADMIN_REFUSALS = {
     "admin:accounts_userinternalmetrics_add": FORBIDDEN,  # metrics come with the user
     "admin:accounts_notification_add": FORBIDDEN,  # notifications come from `notify`
+    "admin:accounts_referral_add": FORBIDDEN,  # members invite from the app
     "admin:procrastinate_procrastinatejob_add": FORBIDDEN,  # jobs come from the app
     "admin:procrastinate_procrastinatejob_delete": FORBIDDEN,
     "admin:profiles_socialprofile_add": FORBIDDEN,  # profiles come with their user

@@ -69,6 +69,9 @@ LIMITED = {
         lambda w, i: {"username": f"nobody-{i}"},
         allowed=100,
     ),
+    "referrals per person": Limited(
+        "guest", "accounts:referrals", lambda w, i: {"email": f"friend{i}@example.com"}, allowed=10
+    ),
     "checkouts and portal sessions per person": Limited(
         "stranger", "payments:subscribe", lambda w, i: {"plan": "monthly"}, allowed=30
     ),

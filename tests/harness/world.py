@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from accounts.factories import UserFactory, UserInternalMetricsFactory
 from accounts.models import Notification, User
+from accounts.services import refer
 
 ANONYMOUS = "anonymous"
 PEOPLE = ("stranger", "invitee", "guest", "host", "staff")
@@ -96,6 +97,7 @@ def _people_objects(world: World) -> None:
     follow = services.request_follow(profiles["guest"], host)
     services.accept_follow(follow, by=host)
     world.objects["follow_request"] = services.request_follow(profiles["invitee"], host)
+    world.objects["referral"] = refer(world.people["guest"], "a-friend@example.com")
     world.objects["host_notification"] = Notification.objects.get(
         recipient=world.host,
         kind="follow_request",

@@ -16,6 +16,7 @@ class Command(BaseCommand):
         profiles_demo.seed(world)
         events_demo.seed(world)
         payments_demo.seed(world)
+        demo.seed_referrals(world)
         demo.settle_notifications(world)
         if options["verbosity"] < 1:
             return
