@@ -15,9 +15,8 @@ from django.db.models import (
     Subquery,
     Value,
     When,
-    Window,
 )
-from django.db.models.functions import Coalesce, Lower, NullIf, RowNumber
+from django.db.models.functions import Coalesce, Lower, NullIf
 from django.utils import timezone
 
 from profiles.models import Block, Photo, SocialProfile
@@ -182,28 +181,48 @@ class InvitationQuerySet(models.QuerySet):
     def for_dashboard(self, profile: SocialProfile, *, per_kind: int):
         """The home page's "what needs you", in one query: seats held while paying, invitations
         waiting for an answer (sent or payment failed) and waitlist offers that are still alive,
-        on open upcoming events, at most `per_kind` of each kind, the soonest deadline first.
-        Each row carries `kind` ("held", "waiting" or "offered") and its `deadline`."""
+        on open upcoming events, the soonest deadline first: the first `per_kind` of each kind,
+        and of "waiting" maybe a few more (up to three times as many: its parts are cut apart).
+        Each row carries `kind` ("held", "waiting" or "offered") and its `deadline`.
+
+        One UNION ALL of a part per kind, each read from the person's own rows that need an
+        answer (invitation_needs_answer_idx) and limited before the outer query joins what the
+        cards show: the cost follows what waits for this person, never the site's invitations
+        or events (tests/events/test_dashboard_plan.py)."""
         now = timezone.now()
         status = Invitation.Status
+        upcoming = self.of_visible_events(profile).filter(
+            event__status__in=Event.OPEN_STATUSES, event__starts_at__gt=now
+        )
+        # (statuses, their deadline, which of them): one status and a deadline in the index's
+        # order where it can be, so each part reads its first rows in order and stops. "waiting"
+        # is three parts (sent, payment failed, either with no expiry: the event's start), each
+        # with its first `per_kind`: the soonest `per_kind` of the kind are among them.
+        expiring = Q(expires_at__isnull=False)
+        parts = [
+            upcoming.filter(only, status__in=statuses)
+            .annotate(part_deadline=deadline)
+            .filter(part_deadline__gt=now)
+            .order_by("part_deadline", "pk")
+            .values("pk")[:per_kind]
+            for statuses, deadline, only in (
+                ((status.HELD,), F("hold_expires_at"), Q()),
+                # An offer always has its expiry (invitation_offer_has_deadline).
+                ((status.OFFERED,), F("expires_at"), Q()),
+                ((status.SENT,), F("expires_at"), expiring),
+                ((status.PAYMENT_FAILED,), F("expires_at"), expiring),
+                ((status.SENT, status.PAYMENT_FAILED), F("event__starts_at"), ~expiring),
+            )
+        ]
+        first, *others = parts
         kind = Case(
             When(status=status.HELD, then=Value("held")),
             When(status=status.OFFERED, then=Value("offered")),
             default=Value("waiting"),
         )
         return (
-            self.of_visible_events(profile)
-            .filter(
-                status__in=Invitation.NEEDS_ANSWER,
-                event__status__in=Event.OPEN_STATUSES,
-                event__starts_at__gt=now,
-            )
+            self.filter(pk__in=first.union(*others, all=True))
             .annotate(kind=kind, deadline=_deadline())
-            .filter(deadline__gt=now)
-            .annotate(
-                rank=Window(RowNumber(), partition_by=kind, order_by=[F("deadline"), F("pk")])
-            )
-            .filter(rank__lte=per_kind)
             .for_cards()
             .order_by("deadline", "pk")
         )
@@ -341,6 +360,20 @@ class Invitation(models.Model):
                 fields=["event", "responded_at", "id"],
                 condition=Q(status="confirmed"),
                 name="invitation_going_idx",
+            ),
+            # What waits for a person's answer (the home page, my invitations): their few rows
+            # of each such status, in expiry order, never their whole history or the site's.
+            models.Index(
+                fields=["profile", "status", "expires_at"],
+                condition=Q(status__in=["sent", "offered", "payment_failed", "held"]),
+                name="invitation_needs_answer_idx",
+            ),
+            # A person's seats held while paying, by when the hold lapses (the hold sweep's index
+            # is by time alone, across the site).
+            models.Index(
+                fields=["profile", "hold_expires_at"],
+                condition=Q(status="held"),
+                name="invitation_held_by_person_idx",
             ),
             # The waitlist, first come first served.
             models.Index(

@@ -155,6 +155,30 @@ def test_at_most_five_of_a_kind_the_soonest_first_and_a_link_to_all(client, me):
     assertNotContains(client.get(HOME), "See everything that waits for you")
 
 
+def test_waiting_ones_of_every_sort_in_one_soonest_first_order(me):
+    """Sent, payment failed and those with no expiry (the event's start is their deadline) are
+    read apart (InvitationQuerySet.for_dashboard) and still come out in one order."""
+
+    def sent(day, **fields):
+        return InvitationFactory(profile=me, event__starts_at=later(days=day + 1), **fields)
+
+    made = {
+        1: sent(1, expires_at=later(days=1)),
+        2: sent(2, status=Status.PAYMENT_FAILED, expires_at=later(days=2)),
+        3: sent(2, expires_at=None),  # starts in 3 days
+        4: sent(4, status=Status.PAYMENT_FAILED, expires_at=later(days=4)),
+        5: sent(4, expires_at=None),
+        6: sent(6, expires_at=later(days=6)),
+        7: sent(7, status=Status.PAYMENT_FAILED, expires_at=later(days=7)),
+    }
+    board = dashboard_for(me.user)
+    assert [i.pk for i in board.waiting] == [made[n].pk for n in (1, 2, 3, 4, 5)]
+    assert board.more
+    made[6].delete()
+    made[7].delete()
+    assert not dashboard_for(me.user).more
+
+
 def test_the_dashboard_costs_the_same_queries_for_2_and_20_of_each_kind(
     client, user, django_assert_num_queries
 ):

@@ -1,0 +1,66 @@
+"""The home page's "what needs you" reads the person's own rows that need an answer, on their
+indexes, never the site's invitations or events (InvitationQuerySet.for_dashboard)."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from events.dashboard import dashboard_for
+from events.models import Invitation
+from tests.plans import analyze, crowded_site, plan_of
+
+pytestmark = pytest.mark.django_db
+Status = Invitation.Status
+
+
+@pytest.fixture
+def busy(user):
+    """Alice, on a crowded site: 300 invitations of her own (answered, as services leave them:
+    with their expiry), 18 of which wait for her, two of those with no expiry at all."""
+    events = crowded_site()
+    me, now = user.social_profile, timezone.now()
+    later = now + datetime.timedelta(days=2)
+    upcoming = events[len(events) // 3 :]
+    waiting = [
+        {"status": Status.SENT, "expires_at": later},
+        {"status": Status.HELD, "hold_expires_at": later, "expires_at": later},
+        {"status": Status.OFFERED, "expires_at": later},
+        {"status": Status.PAYMENT_FAILED, "expires_at": later},
+    ]
+    kinds = [*(waiting * 4), {"status": Status.SENT}, {"status": Status.PAYMENT_FAILED}]
+    mine = [
+        Invitation(event=event, profile=me, **kind)
+        for event, kind in zip(upcoming[::7], kinds, strict=False)
+    ]
+    mine += [
+        Invitation(event=event, profile=me, status=Status.DECLINED, expires_at=event.starts_at)
+        for event in events[1::10]
+        if event not in upcoming[::7]
+    ]
+    Invitation.objects.bulk_create(mine)
+    analyze("events_invitation")
+    return user
+
+
+def test_what_needs_me_is_read_from_my_rows_on_their_indexes(busy):
+    me = busy.social_profile
+    with CaptureQueriesContext(connection) as captured:
+        rows = list(Invitation.objects.for_dashboard(me, per_kind=6))
+    assert {row.kind for row in rows} == {"held", "waiting", "offered"}
+    (sql,) = [query["sql"] for query in captured.captured_queries]
+    plan = plan_of(sql)
+    assert "Seq Scan on events_invitation" not in plan, plan
+    assert "Seq Scan on events_event" not in plan, plan
+    # Each part on a person's index: never the hold sweep's or the expiry sweep's, which hold
+    # the whole site's rows of that status.
+    assert "invitation_hold_idx" not in plan, plan
+    assert "invitation_expiry_idx" not in plan, plan
+
+
+def test_the_home_page_shows_them_on_the_crowded_site(busy):
+    board = dashboard_for(busy)
+    assert (len(board.held), len(board.offered), len(board.waiting)) == (4, 4, 5)
+    assert board.more  # 10 waiting: 4 sent, 4 payment failed, 2 with no expiry
