@@ -178,6 +178,39 @@ class InvitationQuerySet(models.QuerySet):
             ),
         )
 
+    def answers_first_page(self, profile: SocialProfile, *, cursor: str | None, size: int = 20):
+        """A keyset page of "my invitations" (`ANSWERS_FIRST`, with the cards' columns), in one
+        query ordered among a few rows only: the next page of the person's rows waiting for an
+        answer (on invitation_needs_answer_idx) and of the rest, newest first (on
+        invitation_profile_idx, limited before the cards' joins). Never every invitation they
+        ever had. The same pages, cursors included, as paginate() over answers_first()."""
+        from momento.pagination import after_condition, paginate
+
+        mine = self.of_visible_events(profile)
+        waiting_order = Invitation.ANSWERS_FIRST[1:]  # among rows that need an answer
+        rest_order = ("-created_at", "-pk")  # among the others: their deadline is one constant
+
+        def within(after: list[str] | None):
+            waiting = mine.filter(status__in=Invitation.NEEDS_ANSWER).answers_first()
+            rest = mine.exclude(status__in=Invitation.NEEDS_ANSWER)
+            if after is not None and after[0] == "1":  # the cursor is among the waiting
+                waiting = waiting.filter(after_condition(waiting_order, after[1:]))
+            elif after is not None:
+                rest = rest.filter(after_condition(rest_order, after[2:]))
+            rest = rest.order_by(*rest_order).values("pk")[: size + 1]
+            if after is not None and after[0] != "1":
+                return rest  # every waiting row comes before the cursor
+            waiting = waiting.order_by(*waiting_order).values("pk")[: size + 1]
+            return waiting.union(rest, all=True)
+
+        return paginate(
+            self.for_cards().answers_first(),
+            order=Invitation.ANSWERS_FIRST,
+            cursor=cursor,
+            size=size,
+            within=within,
+        )
+
     def for_dashboard(self, profile: SocialProfile, *, per_kind: int):
         """The home page's "what needs you", in one query: seats held while paying, invitations
         waiting for an answer (sent or payment failed) and waitlist offers that are still alive,

@@ -64,3 +64,22 @@ def test_the_home_page_shows_them_on_the_crowded_site(busy):
     board = dashboard_for(busy)
     assert (len(board.held), len(board.offered), len(board.waiting)) == (4, 4, 5)
     assert board.more  # 10 waiting: 4 sent, 4 payment failed, 2 with no expiry
+
+
+def test_my_invitations_read_my_waiting_rows_then_my_newest_only(busy):
+    """A page of "my invitations": the waiting rows on their index, the rest newest first on
+    the person's index up to the page's end; the cards' joins for those rows only."""
+    me = busy.social_profile
+    with CaptureQueriesContext(connection) as captured:
+        page = Invitation.objects.answers_first_page(me, cursor=None, size=20)
+    assert len(page.items) == 20 and page.has_next
+    (sql,) = [query["sql"] for query in captured.captured_queries]
+    plan = plan_of(sql)
+    assert "Seq Scan on events_invitation" not in plan, plan
+    assert "invitation_needs_answer_idx" in plan, plan
+    assert "invitation_profile_idx" in plan, plan
+    # The cards' columns are joined to the page's few candidate rows, found by primary key.
+    assert "Index Scan using events_invitation_pkey" in plan, plan
+    # (The waiting part joins the person's waiting rows to their events for the deadline and
+    # the blocks: a few dozen at most, which the planner may hash against a small events
+    # table, and reaches by primary key once the table is large.)
