@@ -36,14 +36,14 @@ def paginate(
     order: tuple[str, ...],
     cursor: str | None,
     size: int = 20,
-    within: Callable[[list[str] | None], QuerySet] | None = None,
+    within: Callable[[list[str] | None], Any] | None = None,
 ) -> KeysetPage:
     """`order` names the fields, e.g. ("-created_at", "-pk"); the last one must be unique.
 
     `within`, for an order no index can give (computed keys): given the cursor's values (None
-    on the first page), the pks of a few rows among which the page surely is, each read on an
-    index and limited (e.g. a UNION ALL of parts); the page is then ordered and cut among those
-    rows only, in the same query."""
+    on the first page), a subquery of the pks of a few rows among which the page surely is
+    (e.g. a UNION ALL of parts, each read on an index and cut at the page's end); the page is
+    then ordered and cut among those rows only, in the same query."""
     fields = [name.lstrip("-") for name in order]
     queryset = queryset.order_by(*order)
     after = _load(cursor, len(fields))
@@ -51,7 +51,10 @@ def paginate(
         queryset = queryset.filter(pk__in=within(after))
     if after is not None:
         queryset = queryset.filter(after_condition(order, after))
-    rows = list(queryset[: size + 1])
+    return _page(list(queryset[: size + 1]), fields, size)
+
+
+def _page(rows: list, fields: list[str], size: int) -> KeysetPage:
     items = rows[:size]
     next_cursor = None
     if len(rows) > size:

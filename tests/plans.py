@@ -4,6 +4,8 @@ Run the code under test inside `CaptureQueriesContext`, then `plan_of(sql)` the 
 (Django records it with its parameters inlined). `ANALYZE` the tables you filled first, so the
 planner knows their size: on a nearly empty table it rightly prefers a sequential scan."""
 
+import re
+
 from django.db import connection
 
 from accounts.models import User
@@ -89,3 +91,20 @@ def crowded_site(*, events: int = 3000, members: int = 2000, each: int = 10):
     analyze("events_event", "events_invitation", "profiles_socialprofile", "accounts_user")
     analyze("profiles_hostprofile", "profiles_block")
     return rows
+
+
+def index_reads(plan: str, table: str, short: str) -> list[tuple[str, str]]:
+    """(index, its Index Cond) of every index scan of `table` in a text plan, bitmap or not:
+    a bitmap scan names only its index, told by its name (`table`'s or `short`'s prefix)."""
+    lines = plan.splitlines()
+    reads = []
+    for number, line in enumerate(lines):
+        found = re.search(rf"Index (?:Only )?Scan(?: Backward)? using (\w+) on {table}\b", line)
+        bitmap = re.search(r"Bitmap Index Scan on (\w+)", line)
+        if bitmap and bitmap.group(1).startswith((table, short)):
+            found = bitmap
+        if not found:
+            continue
+        following = lines[number + 1] if number + 1 < len(lines) else ""
+        reads.append((found.group(1), following.strip() if "Index Cond" in following else ""))
+    return reads

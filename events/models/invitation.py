@@ -16,6 +16,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.utils import timezone
 
@@ -26,6 +27,29 @@ from .event import Event, _count, _sum
 
 # page's order has no NULL for its keyset cursor to compare.
 NO_DEADLINE = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+
+
+# What a row of "my events" reads (templates/events/_my_event.html, events/after.py): a page
+# of seats builds no column it does not show (a seat's row and its event's have about twenty
+# dates each, every one parsed).
+MY_EVENT_FIELDS = (
+    "event",
+    "status",
+    "cancelled_late",
+    "removal_reason",
+    "event__title",
+    "event__starts_at",
+    "event__ends_at",
+    "event__status",
+    "event__cancel_reason",
+    "event__currency",
+    "event__city",
+    "event__host",
+    "event__city__name",
+    "event__city__country",
+    "event__city__time_zone",
+    "event__host__host_name",
+)
 
 
 class InvitationQuerySet(models.QuerySet):
@@ -61,6 +85,7 @@ class InvitationQuerySet(models.QuerySet):
             self.of_visible_events(profile)
             .filter(status__in=(Invitation.Status.CONFIRMED, *Invitation.GIVEN_BACK))
             .select_related("event__city", "event__host")
+            .only(*MY_EVENT_FIELDS)
             .annotate(
                 starts=models.F("event__starts_at"),
                 refunded_cents=_sum(refunded, "amount_cents"),
@@ -182,8 +207,9 @@ class InvitationQuerySet(models.QuerySet):
         """A keyset page of "my invitations" (`ANSWERS_FIRST`, with the cards' columns), in one
         query ordered among a few rows only: the next page of the person's rows waiting for an
         answer (on invitation_needs_answer_idx) and of the rest, newest first (on
-        invitation_profile_idx, limited before the cards' joins). Never every invitation they
-        ever had. The same pages, cursors included, as paginate() over answers_first()."""
+        invitation_profile_idx, cut at the page's end before the cards' joins). Never every
+        invitation they ever had. The same pages, cursors included, as paginate() over
+        answers_first()."""
         from momento.pagination import after_condition, paginate
 
         mine = self.of_visible_events(profile)
@@ -191,17 +217,18 @@ class InvitationQuerySet(models.QuerySet):
         rest_order = ("-created_at", "-pk")  # among the others: their deadline is one constant
 
         def within(after: list[str] | None):
-            waiting = mine.filter(status__in=Invitation.NEEDS_ANSWER).answers_first()
             rest = mine.exclude(status__in=Invitation.NEEDS_ANSWER)
-            if after is not None and after[0] == "1":  # the cursor is among the waiting
-                waiting = waiting.filter(after_condition(waiting_order, after[1:]))
-            elif after is not None:
+            if after is not None and after[0] != "1":  # the cursor is among the rest
                 rest = rest.filter(after_condition(rest_order, after[2:]))
             rest = rest.order_by(*rest_order).values("pk")[: size + 1]
             if after is not None and after[0] != "1":
-                return rest  # every waiting row comes before the cursor
+                return _compiled(rest)  # every waiting row comes before the cursor
+            # Among these, answers_first()'s deadline is _deadline(): the only key computed.
+            waiting = mine.filter(status__in=Invitation.NEEDS_ANSWER).annotate(deadline=_deadline())
+            if after is not None:
+                waiting = waiting.filter(after_condition(waiting_order, after[1:]))
             waiting = waiting.order_by(*waiting_order).values("pk")[: size + 1]
-            return waiting.union(rest, all=True)
+            return _compiled(waiting.union(rest, all=True))
 
         return paginate(
             self.for_cards().answers_first(),
@@ -218,19 +245,19 @@ class InvitationQuerySet(models.QuerySet):
         and of "waiting" maybe a few more (up to three times as many: its parts are cut apart).
         Each row carries `kind` ("held", "waiting" or "offered") and its `deadline`.
 
-        One UNION ALL of a part per kind, each read from the person's own rows that need an
-        answer (invitation_needs_answer_idx) and limited before the outer query joins what the
-        cards show: the cost follows what waits for this person, never the site's invitations
-        or events (tests/events/test_dashboard_plan.py)."""
+        One UNION ALL of a part per kind, each read in deadline order from the person's own
+        rows that need an answer (invitation_needs_answer_idx, invitation_hold_idx)
+        and cut at `per_kind` before the cards' joins: the cost follows what waits for this
+        person, never the site's invitations or events (tests/events/test_dashboard_plan.py)."""
         now = timezone.now()
         status = Invitation.Status
         upcoming = self.of_visible_events(profile).filter(
             event__status__in=Event.OPEN_STATUSES, event__starts_at__gt=now
         )
-        # (statuses, their deadline, which of them): one status and a deadline in the index's
-        # order where it can be, so each part reads its first rows in order and stops. "waiting"
-        # is three parts (sent, payment failed, either with no expiry: the event's start), each
-        # with its first `per_kind`: the soonest `per_kind` of the kind are among them.
+        # (kind, statuses, their deadline, which of them): one status and a deadline in the
+        # index's order where it can be, so each part reads its first rows in order and stops.
+        # "waiting" is three parts (sent, payment failed, either with no expiry: the event's
+        # start), each with its first `per_kind`: the soonest `per_kind` are among them.
         expiring = Q(expires_at__isnull=False)
         parts = [
             upcoming.filter(only, status__in=statuses)
@@ -254,7 +281,7 @@ class InvitationQuerySet(models.QuerySet):
             default=Value("waiting"),
         )
         return (
-            self.filter(pk__in=first.union(*others, all=True))
+            self.filter(pk__in=_compiled(first.union(*others, all=True)))
             .annotate(kind=kind, deadline=_deadline())
             .for_cards()
             .order_by("deadline", "pk")
@@ -273,6 +300,14 @@ class InvitationQuerySet(models.QuerySet):
             .order_by("event__starts_at", "pk")
             .first()
         )
+
+
+def _compiled(queryset) -> RawSQL:
+    """A subquery of pks as its SQL, compiled once: a combined queryset (a UNION) given to a
+    filter is resolved again part by part (cloned, its aliases relabelled), which costs more
+    CPU than the query itself."""
+    sql, params = queryset.query.sql_with_params()
+    return RawSQL(sql, params)
 
 
 def _deadline():
@@ -401,13 +436,6 @@ class Invitation(models.Model):
                 condition=Q(status__in=["sent", "offered", "payment_failed", "held"]),
                 name="invitation_needs_answer_idx",
             ),
-            # A person's seats held while paying, by when the hold lapses (the hold sweep's index
-            # is by time alone, across the site).
-            models.Index(
-                fields=["profile", "hold_expires_at"],
-                condition=Q(status="held"),
-                name="invitation_held_by_person_idx",
-            ),
             # The waitlist, first come first served.
             models.Index(
                 fields=["event", "waitlisted_at"],
@@ -420,8 +448,12 @@ class Invitation(models.Model):
                 condition=Q(status__in=["sent", "offered"]),
                 name="invitation_expiry_idx",
             ),
+            # Seats held while paying (few: a checkout lasts minutes), per person by when the
+            # hold lapses (the home page); the sweep reads them all for the lapsed ones.
             models.Index(
-                fields=["hold_expires_at"], condition=Q(status="held"), name="invitation_hold_idx"
+                fields=["profile", "hold_expires_at"],
+                condition=Q(status="held"),
+                name="invitation_hold_idx",
             ),
         ]
 

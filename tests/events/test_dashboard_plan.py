@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from events.dashboard import dashboard_for
 from events.models import Invitation
-from tests.plans import analyze, crowded_site, plan_of
+from tests.plans import analyze, crowded_site, index_reads, plan_of
 
 pytestmark = pytest.mark.django_db
 Status = Invitation.Status
@@ -54,10 +54,14 @@ def test_what_needs_me_is_read_from_my_rows_on_their_indexes(busy):
     plan = plan_of(sql)
     assert "Seq Scan on events_invitation" not in plan, plan
     assert "Seq Scan on events_event" not in plan, plan
-    # Each part on a person's index: never the hold sweep's or the expiry sweep's, which hold
-    # the whole site's rows of that status.
-    assert "invitation_hold_idx" not in plan, plan
-    assert "invitation_expiry_idx" not in plan, plan
+    # Every part's read of invitations starts from the person's own rows (never the expiry
+    # sweep's index, which holds the whole site's); the cards' columns then by primary key,
+    # for the few rows the parts kept.
+    reads = index_reads(plan, "events_invitation", "invitation_")
+    parts = [cond for index, cond in reads if index != "events_invitation_pkey"]
+    assert len(parts) >= 5, plan
+    assert all("profile_id = " in cond for cond in parts), reads
+    assert all("SELECT" in c for i, c in reads if i == "events_invitation_pkey"), reads
 
 
 def test_the_home_page_shows_them_on_the_crowded_site(busy):
@@ -78,8 +82,9 @@ def test_my_invitations_read_my_waiting_rows_then_my_newest_only(busy):
     assert "Seq Scan on events_invitation" not in plan, plan
     assert "invitation_needs_answer_idx" in plan, plan
     assert "invitation_profile_idx" in plan, plan
-    # The cards' columns are joined to the page's few candidate rows, found by primary key.
-    assert "Index Scan using events_invitation_pkey" in plan, plan
+    # The rest is read newest first in the index's order (not a bitmap of every row of the
+    # person, sorted afterwards), and stops at the page's end.
+    assert "Index Scan using invitation_profile_idx" in plan, plan
     # (The waiting part joins the person's waiting rows to their events for the deadline and
     # the blocks: a few dozen at most, which the planner may hash against a small events
     # table, and reaches by primary key once the table is large.)
