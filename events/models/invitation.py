@@ -29,7 +29,7 @@ from .event import Event, _count, _sum
 NO_DEADLINE = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 
 
-# What a row of "my events" reads (templates/events/_my_event.html, events/after.py): a page
+# What a row of "my events" reads (templates/events/_my_events.html, events/after.py): a page
 # of seats builds no column it does not show (a seat's row and its event's have about twenty
 # dates each, every one parsed).
 MY_EVENT_FIELDS = (
