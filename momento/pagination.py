@@ -6,6 +6,7 @@ The cursor is signed: a visitor can copy it, not forge one; a bad cursor shows t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,15 +31,30 @@ def _value(obj, field: str):
 
 
 def paginate(
-    queryset: QuerySet, *, order: tuple[str, ...], cursor: str | None, size: int = 20
+    queryset: QuerySet,
+    *,
+    order: tuple[str, ...],
+    cursor: str | None,
+    size: int = 20,
+    within: Callable[[list[str] | None], Any] | None = None,
 ) -> KeysetPage:
-    """`order` names the fields, e.g. ("-created_at", "-pk"); the last one must be unique."""
+    """`order` names the fields, e.g. ("-created_at", "-pk"); the last one must be unique.
+
+    `within`, for an order no index can give (computed keys): given the cursor's values (None
+    on the first page), a subquery of the pks of a few rows among which the page surely is
+    (e.g. a UNION ALL of parts, each read on an index and cut at the page's end); the page is
+    then ordered and cut among those rows only, in the same query."""
     fields = [name.lstrip("-") for name in order]
     queryset = queryset.order_by(*order)
     after = _load(cursor, len(fields))
+    if within is not None:
+        queryset = queryset.filter(pk__in=within(after))
     if after is not None:
-        queryset = queryset.filter(_after(order, after))
-    rows = list(queryset[: size + 1])
+        queryset = queryset.filter(after_condition(order, after))
+    return _page(list(queryset[: size + 1]), fields, size)
+
+
+def _page(rows: list, fields: list[str], size: int) -> KeysetPage:
     items = rows[:size]
     next_cursor = None
     if len(rows) > size:
@@ -59,7 +75,7 @@ def _load(cursor: str | None, length: int) -> list[str] | None:
     return values
 
 
-def _after(order: tuple[str, ...], values: list[str]) -> Q:
+def after_condition(order: tuple[str, ...], values: list[str]) -> Q:
     """(a, b) after (x, y) in the given directions: a beyond x, or a = x and b beyond y."""
     condition = Q()
     for index, name in enumerate(order):

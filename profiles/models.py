@@ -73,7 +73,7 @@ class City(models.Model):
         return ZoneInfo(self.time_zone)
 
 
-# What templates/profiles/_person_card.html reads of a profile (besides its annotations).
+# What templates/profiles/_person_cards.html reads of a profile (besides its annotations).
 CARD_FIELDS = ("user__username", "first_name", "preferred_name", "created_at")
 
 

@@ -15,9 +15,9 @@ from django.db.models import (
     Subquery,
     Value,
     When,
-    Window,
 )
-from django.db.models.functions import Coalesce, Lower, NullIf, RowNumber
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce, Lower, NullIf
 from django.utils import timezone
 
 from profiles.models import Block, Photo, SocialProfile
@@ -27,6 +27,29 @@ from .event import Event, _count, _sum
 
 # page's order has no NULL for its keyset cursor to compare.
 NO_DEADLINE = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+
+
+# What a row of "my events" reads (templates/events/_my_events.html, events/after.py): a page
+# of seats builds no column it does not show (a seat's row and its event's have about twenty
+# dates each, every one parsed).
+MY_EVENT_FIELDS = (
+    "event",
+    "status",
+    "cancelled_late",
+    "removal_reason",
+    "event__title",
+    "event__starts_at",
+    "event__ends_at",
+    "event__status",
+    "event__cancel_reason",
+    "event__currency",
+    "event__city",
+    "event__host",
+    "event__city__name",
+    "event__city__country",
+    "event__city__time_zone",
+    "event__host__host_name",
+)
 
 
 class InvitationQuerySet(models.QuerySet):
@@ -62,6 +85,7 @@ class InvitationQuerySet(models.QuerySet):
             self.of_visible_events(profile)
             .filter(status__in=(Invitation.Status.CONFIRMED, *Invitation.GIVEN_BACK))
             .select_related("event__city", "event__host")
+            .only(*MY_EVENT_FIELDS)
             .annotate(
                 starts=models.F("event__starts_at"),
                 refunded_cents=_sum(refunded, "amount_cents"),
@@ -179,31 +203,86 @@ class InvitationQuerySet(models.QuerySet):
             ),
         )
 
+    def answers_first_page(self, profile: SocialProfile, *, cursor: str | None, size: int = 20):
+        """A keyset page of "my invitations" (`ANSWERS_FIRST`, with the cards' columns), in one
+        query ordered among a few rows only: the next page of the person's rows waiting for an
+        answer (on invitation_needs_answer_idx) and of the rest, newest first (on
+        invitation_profile_idx, cut at the page's end before the cards' joins). Never every
+        invitation they ever had. The same pages, cursors included, as paginate() over
+        answers_first()."""
+        from momento.pagination import after_condition, paginate
+
+        mine = self.of_visible_events(profile)
+        waiting_order = Invitation.ANSWERS_FIRST[1:]  # among rows that need an answer
+        rest_order = ("-created_at", "-pk")  # among the others: their deadline is one constant
+
+        def within(after: list[str] | None):
+            rest = mine.exclude(status__in=Invitation.NEEDS_ANSWER)
+            if after is not None and after[0] != "1":  # the cursor is among the rest
+                rest = rest.filter(after_condition(rest_order, after[2:]))
+            rest = rest.order_by(*rest_order).values("pk")[: size + 1]
+            if after is not None and after[0] != "1":
+                return _compiled(rest)  # every waiting row comes before the cursor
+            # Among these, answers_first()'s deadline is _deadline(): the only key computed.
+            waiting = mine.filter(status__in=Invitation.NEEDS_ANSWER).annotate(deadline=_deadline())
+            if after is not None:
+                waiting = waiting.filter(after_condition(waiting_order, after[1:]))
+            waiting = waiting.order_by(*waiting_order).values("pk")[: size + 1]
+            return _compiled(waiting.union(rest, all=True))
+
+        return paginate(
+            self.for_cards().answers_first(),
+            order=Invitation.ANSWERS_FIRST,
+            cursor=cursor,
+            size=size,
+            within=within,
+        )
+
     def for_dashboard(self, profile: SocialProfile, *, per_kind: int):
         """The home page's "what needs you", in one query: seats held while paying, invitations
         waiting for an answer (sent or payment failed) and waitlist offers that are still alive,
-        on open upcoming events, at most `per_kind` of each kind, the soonest deadline first.
-        Each row carries `kind` ("held", "waiting" or "offered") and its `deadline`."""
+        on open upcoming events, the soonest deadline first: the first `per_kind` of each kind,
+        and of "waiting" maybe a few more (up to three times as many: its parts are cut apart).
+        Each row carries `kind` ("held", "waiting" or "offered") and its `deadline`.
+
+        One UNION ALL of a part per kind, each read in deadline order from the person's own
+        rows that need an answer (invitation_needs_answer_idx, invitation_hold_idx)
+        and cut at `per_kind` before the cards' joins: the cost follows what waits for this
+        person, never the site's invitations or events (tests/events/test_dashboard_plan.py)."""
         now = timezone.now()
         status = Invitation.Status
+        upcoming = self.of_visible_events(profile).filter(
+            event__status__in=Event.OPEN_STATUSES, event__starts_at__gt=now
+        )
+        # (kind, statuses, their deadline, which of them): one status and a deadline in the
+        # index's order where it can be, so each part reads its first rows in order and stops.
+        # "waiting" is three parts (sent, payment failed, either with no expiry: the event's
+        # start), each with its first `per_kind`: the soonest `per_kind` are among them.
+        expiring = Q(expires_at__isnull=False)
+        parts = [
+            upcoming.filter(only, status__in=statuses)
+            .annotate(part_deadline=deadline)
+            .filter(part_deadline__gt=now)
+            .order_by("part_deadline", "pk")
+            .values("pk")[:per_kind]
+            for statuses, deadline, only in (
+                ((status.HELD,), F("hold_expires_at"), Q()),
+                # An offer always has its expiry (invitation_offer_has_deadline).
+                ((status.OFFERED,), F("expires_at"), Q()),
+                ((status.SENT,), F("expires_at"), expiring),
+                ((status.PAYMENT_FAILED,), F("expires_at"), expiring),
+                ((status.SENT, status.PAYMENT_FAILED), F("event__starts_at"), ~expiring),
+            )
+        ]
+        first, *others = parts
         kind = Case(
             When(status=status.HELD, then=Value("held")),
             When(status=status.OFFERED, then=Value("offered")),
             default=Value("waiting"),
         )
         return (
-            self.of_visible_events(profile)
-            .filter(
-                status__in=Invitation.NEEDS_ANSWER,
-                event__status__in=Event.OPEN_STATUSES,
-                event__starts_at__gt=now,
-            )
+            self.filter(pk__in=_compiled(first.union(*others, all=True)))
             .annotate(kind=kind, deadline=_deadline())
-            .filter(deadline__gt=now)
-            .annotate(
-                rank=Window(RowNumber(), partition_by=kind, order_by=[F("deadline"), F("pk")])
-            )
-            .filter(rank__lte=per_kind)
             .for_cards()
             .order_by("deadline", "pk")
         )
@@ -221,6 +300,14 @@ class InvitationQuerySet(models.QuerySet):
             .order_by("event__starts_at", "pk")
             .first()
         )
+
+
+def _compiled(queryset) -> RawSQL:
+    """A subquery of pks as its SQL, compiled once: a combined queryset (a UNION) given to a
+    filter is resolved again part by part (cloned, its aliases relabelled), which costs more
+    CPU than the query itself."""
+    sql, params = queryset.query.sql_with_params()
+    return RawSQL(sql, params)
 
 
 def _deadline():
@@ -342,6 +429,13 @@ class Invitation(models.Model):
                 condition=Q(status="confirmed"),
                 name="invitation_going_idx",
             ),
+            # What waits for a person's answer (the home page, my invitations): their few rows
+            # of each such status, in expiry order, never their whole history or the site's.
+            models.Index(
+                fields=["profile", "status", "expires_at"],
+                condition=Q(status__in=["sent", "offered", "payment_failed", "held"]),
+                name="invitation_needs_answer_idx",
+            ),
             # The waitlist, first come first served.
             models.Index(
                 fields=["event", "waitlisted_at"],
@@ -354,8 +448,12 @@ class Invitation(models.Model):
                 condition=Q(status__in=["sent", "offered"]),
                 name="invitation_expiry_idx",
             ),
+            # Seats held while paying (few: a checkout lasts minutes), per person by when the
+            # hold lapses (the home page); the sweep reads them all for the lapsed ones.
             models.Index(
-                fields=["hold_expires_at"], condition=Q(status="held"), name="invitation_hold_idx"
+                fields=["profile", "hold_expires_at"],
+                condition=Q(status="held"),
+                name="invitation_hold_idx",
             ),
         ]
 

@@ -35,8 +35,7 @@ def ask(request, event_id):
 @require_GET
 def my_invitations(request):
     me = profile_access.own_profile(request.user)
-    invitations = Invitation.objects.of_visible_events(me).for_cards().answers_first()
-    page = paginate(invitations, order=Invitation.ANSWERS_FIRST, cursor=request.GET.get("after"))
+    page = Invitation.objects.answers_first_page(me, cursor=request.GET.get("after"))
     return render(request, "events/invitation_list.html", {"page": page})
 
 

@@ -6,6 +6,7 @@ import datetime
 import re
 
 import pytest
+from django.core.signing import loads
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
@@ -13,7 +14,7 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 from events.dashboard import dashboard_for
 from events.factories import EventFactory, InvitationFactory
 from events.models import Invitation
-from momento.pagination import paginate
+from momento.pagination import SALT, paginate
 from profiles import services as profile_services
 from profiles.factories import HostProfileFactory
 from tests.queries import assert_same_queries_for_few_and_many
@@ -153,6 +154,30 @@ def test_at_most_five_of_a_kind_the_soonest_first_and_a_link_to_all(client, me):
     assert f'<a href="{url("my-invitations")}">See everything that waits for you' in html
     sent[0].delete()
     assertNotContains(client.get(HOME), "See everything that waits for you")
+
+
+def test_waiting_ones_of_every_sort_in_one_soonest_first_order(me):
+    """Sent, payment failed and those with no expiry (the event's start is their deadline) are
+    read apart (InvitationQuerySet.for_dashboard) and still come out in one order."""
+
+    def sent(day, **fields):
+        return InvitationFactory(profile=me, event__starts_at=later(days=day + 1), **fields)
+
+    made = {
+        1: sent(1, expires_at=later(days=1)),
+        2: sent(2, status=Status.PAYMENT_FAILED, expires_at=later(days=2)),
+        3: sent(2, expires_at=None),  # starts in 3 days
+        4: sent(4, status=Status.PAYMENT_FAILED, expires_at=later(days=4)),
+        5: sent(4, expires_at=None),
+        6: sent(6, expires_at=later(days=6)),
+        7: sent(7, status=Status.PAYMENT_FAILED, expires_at=later(days=7)),
+    }
+    board = dashboard_for(me.user)
+    assert [i.pk for i in board.waiting] == [made[n].pk for n in (1, 2, 3, 4, 5)]
+    assert board.more
+    made[6].delete()
+    made[7].delete()
+    assert not dashboard_for(me.user).more
 
 
 def test_the_dashboard_costs_the_same_queries_for_2_and_20_of_each_kind(
@@ -296,6 +321,29 @@ def test_my_invitations_keyset_pages_keep_that_order_without_gaps_or_repeats(me)
             break
         cursor = page.next_cursor
     assert seen == expected
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 5, 20])
+def test_my_invitations_pages_read_in_parts_are_the_same_pages(me, size):
+    """The page "my invitations" shows (one query over the waiting rows and the rest, apart)
+    is paginate()'s over answers_first(), cursor for cursor."""
+    expected = _a_mix_of_invitations(me)
+    InvitationFactory(profile=me, status=Status.DECLINED, event__host=expected[0].event.host)
+    profile_services.block(expected[1].event.host.user.social_profile, me)
+    whole = Invitation.objects.of_visible_events(me).answers_first()
+    seen, cursor = [], None
+    while True:
+        page = Invitation.objects.answers_first_page(me, cursor=cursor, size=size)
+        same = paginate(whole, order=Invitation.ANSWERS_FIRST, cursor=cursor, size=size)
+        assert page.items == same.items
+        assert page.has_next == same.has_next
+        if page.has_next:  # the same values (each signed with its own time)
+            assert loads(page.next_cursor, salt=SALT) == loads(same.next_cursor, salt=SALT)
+        seen += page.items
+        if not page.has_next:
+            break
+        cursor = page.next_cursor
+    assert len(seen) == len(expected)  # one more declined, one fewer behind the block
 
 
 def test_my_invitations_answer_in_place(client, me):

@@ -293,6 +293,22 @@ def test_my_events_lists_upcoming_and_past_seats_with_what_happened(client, task
     assert client.get(past.event.get_absolute_url()).status_code == 200  # stays readable
 
 
+def test_a_past_seat_is_told_as_past_even_beside_upcoming_ones(client):
+    """Each list of "my events" says which it is: a past row offered no ticket nor "give back
+    my seat" (it once read the page's upcoming list as its own `upcoming` flag)."""
+    person = SocialProfileFactory()
+    upcoming = InvitationFactory(profile=person, confirmed=True)
+    past = InvitationFactory(profile=person, confirmed=True, event__past=True)
+    client.force_login(person.user)
+    text = client.get(reverse("events:my-events")).text
+    past_row = text[text.index(f'href="{past.event.get_absolute_url()}"') :]
+    past_row = past_row[: past_row.index("</li>")]
+    assert "You had a seat." in past_row
+    assert reverse("events:my-attendance", args=[past.event.pk]) in past_row
+    assert "Give back my seat" not in past_row and "Your ticket" not in past_row
+    assert reverse("events:cancel-seat", args=[upcoming.pk]) in text
+
+
 def test_my_events_shows_what_was_refunded(client, task_queue):
     event = EventFactory(fee_cents=1500, min_participants=1)
     payment = paid_seat(event, task_queue)
