@@ -388,7 +388,7 @@ def test_the_readmes_evening_pages_are_reached_as_it_says(client):
     assert escape("Same table next winter?") in ratings
 
     seat = Invitation.objects.get(event=tonight, profile__user__email=ana)
-    assert reverse("events:ticket", args=[seat.pk]) in page(ana, "events:my-invitations")
+    assert reverse("events:ticket", args=[seat.pk]) in page(ana, "events:my-events")
     assert reverse("events:rate", args=[dumplings.pk]) in page(sam, "events:my-events")
     chloe = "chloe@demo.momento.localhost"
     mine = page(chloe, "events:my-events")

@@ -151,16 +151,20 @@ def cancel_seat(request, invitation_id):
 @login_required
 @require_GET
 def my_events(request):
-    """Events where I have or had a confirmed seat: upcoming first, then the past ones."""
+    """Events where I have or had a confirmed seat: upcoming first (an event under way among
+    them, with its ticket at hand), then the past ones."""
     me = profile_access.own_profile(request.user)
     mine = Invitation.objects.for_my_events(me)
     now = timezone.now()
     past = paginate(
-        mine.filter(starts__lte=now), order=("-starts", "-pk"), cursor=request.GET.get("after")
+        mine.filter(event__ends_at__lte=now),
+        order=("-starts", "-pk"),
+        cursor=request.GET.get("after"),
     )
     after.for_my_events(me, past.items)  # rating, picks and mutual picks of completed ones
     context = {
-        "upcoming": list(mine.filter(starts__gt=now).order_by("starts", "pk")[:100]),
+        "upcoming": list(mine.filter(event__ends_at__gt=now).order_by("starts", "pk")[:100]),
         "record": services.record_of(me),
+        "now": now,
     }
     return render(request, "events/my_events.html", {**context, "page": past})

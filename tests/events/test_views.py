@@ -470,3 +470,21 @@ def test_the_host_dashboard_and_guests_page_cost_the_same_for_2_and_20(
         assert_same_queries_for_few_and_many(
             client, page, make=make, assert_num_queries=django_assert_num_queries
         )
+
+
+def test_an_event_under_way_is_with_the_upcoming_ones_with_its_ticket_at_hand(client):
+    now = timezone.now()
+    event = EventFactory(
+        status=Event.Status.CONFIRMED,
+        title="Cheese tonight",
+        starts_at=now - datetime.timedelta(hours=1),
+        ends_at=now + datetime.timedelta(hours=2),
+    )
+    seat = InvitationFactory(event=event, confirmed=True)
+    client.force_login(seat.profile.user)
+    page = client.get(reverse("events:my-events")).content.decode()
+    upcoming, past = page.split("<h2>Past</h2>")
+    assert "Cheese tonight" in upcoming and "Cheese tonight" not in past
+    assert "It is on now." in upcoming
+    assert reverse("events:ticket", args=[seat.pk]) in upcoming
+    assert reverse("events:cancel-seat", args=[seat.pk]) not in upcoming
