@@ -152,4 +152,8 @@ def unsubscribe(request, token):
         )
     if done is None:
         return render(request, "accounts/unsubscribe.html", {"kind": None}, status=400)
-    return render(request, "accounts/unsubscribe.html", {"kind": done[1]})
+    user, kind = done
+    if request.user == user:  # signed in: the choices page, with this one already applied
+        messages.success(request, f"You will not get “{kind.label}” emails any more.")
+        return redirect("accounts:notification-settings")
+    return render(request, "accounts/unsubscribe.html", {"kind": kind})

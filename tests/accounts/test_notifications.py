@@ -148,6 +148,15 @@ def test_the_unsubscribe_link_turns_that_kind_off_without_a_log_in(client, ana):
     assert services.wants_email(ana, KINDS["invited"])  # only that kind
 
 
+def test_signed_in_the_link_lands_on_the_choices_with_that_kind_already_off(client, ana):
+    client.force_login(ana)
+    response = client.get(_unsubscribe_url(ana, "follow_request"), follow=True)
+    assert response.redirect_chain == [(reverse("accounts:notification-settings"), 302)]
+    assert "You will not get “Someone asks to follow you” emails any more." in response.text
+    assert 'id="id_follow_request" checked' not in response.text
+    assert 'id="id_invited" checked' in response.text
+
+
 def test_the_one_click_post_of_a_mail_app_unsubscribes_too(client, ana):
     response = client.post(
         _unsubscribe_url(ana, "invited"),
