@@ -281,6 +281,23 @@ RULES: dict[str, Rule] = {
     "events:accept": Rule(FOUND, NOT_ALLOWED, url=lambda w: _owned_invitation("accept", w)),
     "events:decline": Rule(FOUND, NOT_ALLOWED, url=lambda w: _owned_invitation("decline", w)),
     "events:waitlist": Rule(FOUND, NOT_ALLOWED, url=lambda w: _owned_invitation("waitlist", w)),
+    # The private event's board: for the people it is open to (the host, the invitee's live
+    # invitation, the guest's seat); writing, deleting, hiding are POST. One's own post cannot
+    # be reported (the world's is the guest's).
+    "messaging:board": Rule(FOUND, NOT_FOUND, roles=INVITED, url=lambda w: _board("board", w)),
+    "messaging:board-new": Rule(
+        FOUND, NOT_FOUND, roles=INVITED, url=lambda w: _board("board-new", w)
+    ),
+    "messaging:board-post": Rule(FOUND, NOT_ALLOWED, url=lambda w: _board("board-post", w)),
+    "messaging:post-delete": Rule(FOUND, NOT_ALLOWED, url=lambda w: _post("post-delete", w)),
+    "messaging:post-hide": Rule(FOUND, NOT_ALLOWED, url=lambda w: _post("post-hide", w)),
+    "messaging:post-unhide": Rule(FOUND, NOT_ALLOWED, url=lambda w: _post("post-unhide", w)),
+    "messaging:post-report": Rule(
+        FOUND,
+        NOT_FOUND,
+        roles={"host": OK, "invitee": OK},
+        url=lambda w: _post("post-report", w),
+    ),
     # Money. A payment exists only for its payer; paying, subscribing and managing a plan are
     # POST. Stripe's webhook is POST only, for everyone: it is signed, not logged in.
     "payments:webhook": Rule(anonymous=NOT_ALLOWED, signed_in=NOT_ALLOWED),
@@ -407,6 +424,8 @@ ADMIN_REFUSALS = {
         f"admin:{model}_add": FORBIDDEN
         for model in (
             "profiles_report",
+            "messaging_eventpost",
+            "messaging_postreport",
             "profiles_follow",
             "profiles_like",
             "profiles_block",
@@ -422,6 +441,16 @@ ADMIN_REFUSALS = {
 
 def _event(name: str, world: World) -> str:
     return reverse(f"events:{name}", args=[world.objects["event"].pk])
+
+
+def _board(name: str, world: World) -> str:
+    return reverse(f"messaging:{name}", args=[world.objects["event"].pk])
+
+
+def _post(name: str, world: World) -> str:
+    return reverse(
+        f"messaging:{name}", args=[world.objects["event"].pk, world.objects["board_post"].pk]
+    )
 
 
 def _evening(name: str, world: World) -> str:

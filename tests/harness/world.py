@@ -182,6 +182,7 @@ def _event_objects(world: World, host_profile, city) -> None:
     world.objects["invitation"] = services.invite(event, profiles["invitee"], by=host_profile)
     services.mark_interested(event, by=profiles["guest"])
     world.objects["event"] = event
+    _board_objects(world, event)
     _evening_objects(world, host_profile, city)
     world.objects["public_event"] = EventFactory(
         host=host_profile,
@@ -199,6 +200,24 @@ def _event_objects(world: World, host_profile, city) -> None:
     revoked = services.turn_on_calendar_feed(profiles["stranger"])
     services.turn_off_calendar_feed(profiles["stranger"])
     world.objects["revoked_feed_token"] = revoked.token
+
+
+def _board_objects(world: World, event) -> None:
+    """The private event's board: a post by the host, one by the guest (which the invitee
+    reported) and one by the invitee, which the host hid."""
+    from messaging import access, services
+
+    boards = {
+        role: access.board_for_reader(world.people[role], event.pk)
+        for role in ("host", "guest", "invitee")
+    }
+    services.write_post(boards["host"], content="Welcome! Tell me about any allergies.")
+    world.objects["board_post"] = post = services.write_post(
+        boards["guest"], content="No nuts for me, please.\nAnd is there a lift?"
+    )
+    services.report_post(boards["invitee"], post, reason="other", note="Harness report.")
+    hidden = services.write_post(boards["invitee"], content="Anyone selling a spare seat?")
+    services.hide_post(boards["host"], hidden, by=world.host)
 
 
 def _evening_objects(world: World, host_profile, city) -> None:

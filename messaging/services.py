@@ -1,0 +1,97 @@
+"""Every write about the event board.
+
+The caller has loaded the board through messaging/access.py (`board_for_reader`), which says
+whether the reader may read it and write on it and which role their posts carry; the services
+check what they are asked against that, and raise `MessagingError` with a message safe to show.
+A post is signed with its role at the time it is written, never with the person.
+"""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from messaging.access import Board
+from messaging.models import POST_MAX_LENGTH, EventPost, PostReport
+
+
+class MessagingError(Exception):
+    """A refusal whose message is safe to show to the person who asked."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def write_post(board: Board, *, content: str) -> EventPost:
+    """A new post on the board, signed with the writer's role."""
+    content = content.strip()
+    if not board.can_write:
+        raise MessagingError("The board is read-only now: the event has ended.")
+    if not content:
+        raise MessagingError("Write something first.")
+    if len(content) > POST_MAX_LENGTH:
+        raise MessagingError(f"A post is at most {POST_MAX_LENGTH:,} characters.")
+    return EventPost.objects.create(
+        event=board.event, author_id=board.me_id, role=board.role, content=content
+    )
+
+
+def delete_post(post: EventPost) -> EventPost:
+    """The author takes their post down (access.own_post loaded it): it is gone for everyone."""
+    if post.deleted_at is None:
+        post.deleted_at = timezone.now()
+        post.save(update_fields=["deleted_at"])
+    return post
+
+
+def hide_post(board: Board, post: EventPost, *, by) -> EventPost:
+    """The event's host hides a post from every guest (staff do it from the console)."""
+    if not board.is_host:
+        raise MessagingError("Only the host can hide a post.")
+    return _hide(post, by=by)
+
+
+def unhide_post(board: Board, post: EventPost) -> EventPost:
+    if not board.is_host:
+        raise MessagingError("Only the host can show a hidden post again.")
+    post.hidden_at, post.hidden_by = None, None
+    post.save(update_fields=["hidden_at", "hidden_by"])
+    return post
+
+
+def hide_posts_by_staff(posts, *, by) -> int:
+    """The console's action: hide these posts, record who did."""
+    hidden = 0
+    for post in posts:
+        if post.hidden_at is None:
+            _hide(post, by=by)
+            hidden += 1
+    return hidden
+
+
+def _hide(post: EventPost, *, by) -> EventPost:
+    if post.hidden_at is None:
+        post.hidden_at, post.hidden_by = timezone.now(), by
+        post.save(update_fields=["hidden_at", "hidden_by"])
+    return post
+
+
+def report_post(board: Board, post: EventPost, *, reason: str, note: str = "") -> PostReport:
+    """A reader sends a post to the moderation queue, once."""
+    if post.author_id == board.me_id:
+        raise MessagingError("You can't report your own post; you can delete it.")
+    try:
+        with transaction.atomic():
+            return PostReport.objects.create(
+                post=post, reporter_id=board.me_id, reason=reason, note=note.strip()
+            )
+    except IntegrityError:
+        raise MessagingError("You have already reported this post.") from None
+
+
+def resolve_reports(reports, *, status: str, by) -> int:
+    """The console's actions: mark open reports as actioned or dismissed."""
+    return reports.filter(status=PostReport.Status.OPEN).update(
+        status=status, resolved_at=timezone.now(), resolved_by=by
+    )
