@@ -34,6 +34,20 @@ def event(name):
     return lambda w: reverse(name, args=[w.objects["event"].pk])
 
 
+def _event_id(w):
+    return w.objects["event"].pk
+
+
+def _latest(w):
+    from urllib.parse import quote
+
+    from messaging.board import mark
+    from messaging.models import EventPost
+
+    latest = EventPost.objects.filter(event=w.objects["event"]).latest("created_at")
+    return quote(mark(latest.created_at))
+
+
 # page: (who asks, its URL in the world, exact queries). Signed-in counts include the 2 of the
 # floor (session, user).
 PAGES = {
@@ -144,6 +158,17 @@ PAGES = {
         "host",
         lambda w: reverse("accounts:notification-badge"),
         3,
+    ),
+    # The private event's board.
+    # + the board's access (the event with my invitation, attendance, blocks, profile: one
+    # query), a page of posts
+    "event board, a guest": ("guest", lambda w: reverse("messaging:board", args=[_event_id(w)]), 4),
+    "event board, the host": ("host", lambda w: reverse("messaging:board", args=[_event_id(w)]), 4),
+    # + the board's access, the posts since the latest one shown (none: one indexed read)
+    "event board poll, nothing new": (
+        "invitee",
+        lambda w: reverse("messaging:board-new", args=[_event_id(w)]) + "?since=" + _latest(w),
+        4,
     ),
     # + my email choices
     "email settings, a guest": ("guest", lambda w: reverse("accounts:notification-settings"), 3),
@@ -272,3 +297,22 @@ def test_the_check_in_page_costs_the_same_with_2_and_20_guests(client, django_as
             client, url, make=make, assert_num_queries=django_assert_num_queries
         )
         assert count == 4, name  # the floor (2), the event, the guest list
+
+
+def test_the_event_board_costs_the_same_with_2_and_20_posts(client, django_assert_num_queries):
+    from messaging.factories import EventPostFactory
+
+    event = EventFactory()
+    me = InvitationFactory(event=event, confirmed=True).profile
+    client.force_login(me.user)
+
+    def make(n):
+        for number in range(n):
+            EventPostFactory(event=event, author=me if number % 2 else None)
+
+    for name in ("messaging:board", "messaging:board-new"):
+        url = reverse(name, args=[event.pk])
+        count = assert_same_queries_for_few_and_many(
+            client, url, make=make, assert_num_queries=django_assert_num_queries
+        )
+        assert count == 4, name  # the floor (2), the board's access, the posts
