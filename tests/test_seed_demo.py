@@ -22,6 +22,8 @@ from events.models import (
     MeetAgain,
     Rating,
 )
+from messaging import demo as messaging_demo
+from messaging.models import EventPost, PostReport
 from payments import demo as payments_demo
 from payments.models import Payment, Subscription, SubscriptionPayment, WebhookEvent
 from profiles import demo as profiles_demo
@@ -64,6 +66,7 @@ PEOPLE_MODELS = [
 ]
 EVENTS_MODELS = [Invitation, Interested, CalendarFeed, MeetAgain]
 PAYMENTS_MODELS = [Payment, Subscription, SubscriptionPayment, WebhookEvent]
+MESSAGING_MODELS = [EventPost, PostReport]
 
 
 @pytest.fixture(autouse=True)
@@ -84,9 +87,10 @@ def snapshot():
         "payments": sorted(Payment.objects.values_list("id", "status", "updated_at")),
         "subscriptions": sorted(Subscription.objects.values_list("id", "status", "updated_at")),
         "webhook_events": sorted(WebhookEvent.objects.values_list("id", "processed_at")),
+        "posts": sorted(EventPost.objects.values_list("id", "hidden_at", "deleted_at")),
         "counts": {
             model.__name__: model.objects.count()
-            for model in PEOPLE_MODELS + EVENTS_MODELS + PAYMENTS_MODELS
+            for model in PEOPLE_MODELS + EVENTS_MODELS + PAYMENTS_MODELS + MESSAGING_MODELS
         },
     }
 
@@ -128,7 +132,8 @@ def test_demo_world_has_people_with_profiles_photos_and_a_social_graph(capsys):
     created = int(capsys.readouterr().out.split("Demo world ready: ")[1].split()[0])
     # Every new row is counted, the people, events and payments sides included.
     assert created == len(demo.PEOPLE) + sum(
-        model.objects.count() for model in PEOPLE_MODELS + EVENTS_MODELS + PAYMENTS_MODELS
+        model.objects.count()
+        for model in PEOPLE_MODELS + EVENTS_MODELS + PAYMENTS_MODELS + MESSAGING_MODELS
     )
 
     assert Interest.objects.count() >= 15
@@ -415,3 +420,23 @@ def test_a_demo_world_seeded_on_an_earlier_day_gets_todays_evening_and_keeps_the
     assert new.invitations.filter(checked_in_at__isnull=False).count() == 2
     assert new.invitations.filter(running_late_minutes=15).count() == 1
     assert old.invitations.filter(checked_in_at__isnull=False).count() == 2, "left as it was"
+
+
+@pytest.mark.django_db
+def test_demo_world_has_lively_boards_signed_with_roles_and_a_post_in_the_moderation_queue(
+    client,
+):
+    call_command("seed_demo", verbosity=0)
+    for (host, title), posts in messaging_demo.BOARDS.items():
+        event = Event.objects.filter(host__user__username=host, title=title).latest("starts_at")
+        assert EventPost.objects.filter(event=event).count() >= len(posts), title
+    roles = set(EventPost.objects.values_list("role", flat=True))
+    assert roles == {"host", "attendee", "invitee"}
+    spam = EventPost.objects.get(content=messaging_demo.SPAM)
+    assert spam.hidden_at is not None and spam.reports.count() == 1
+    # Ana, the demo participant, reads the chef's counter board from the waitlist.
+    client.force_login(User.objects.get(email=demo.LOGINS["participant"]))
+    event = Event.objects.get(title="Six seats at the chef's counter")
+    page = client.get(reverse("messaging:board", args=[event.pk])).content.decode()
+    assert escape("I'm on the waitlist") in page and "(you)" in page
+    assert messaging_demo.SPAM not in page
