@@ -123,3 +123,52 @@ def post_to_report(board: Board, post_id) -> EventPost:
     if post.author_id == board.me_id:
         raise Http404
     return post
+
+
+# Private conversations ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Thread:
+    """A conversation as one of its two people sees it."""
+
+    conversation: object
+    me: object  # my ConversationParticipant, with its profile
+    other: object  # the other's ConversationParticipant, with its profile and user
+    blocked: bool  # a block either way: read-only
+    blocked_me: bool  # the other blocked me
+
+    @property
+    def can_write(self) -> bool:
+        return not self.blocked
+
+
+def thread_for_participant(user, conversation_id) -> Thread:
+    """One's own conversation, or Http404: anyone else's, a made-up id, and one the other
+    person closed by blocking me (it is gone for me). One query: both sides with their people,
+    each with whether they block the other."""
+    from messaging.models import ConversationParticipant
+
+    blocks_other = Block.objects.filter(
+        blocker=OuterRef("profile"), blocked__conversations__conversation=OuterRef("conversation")
+    )
+    sides = list(
+        ConversationParticipant.objects.filter(conversation_id=conversation_id)
+        .select_related("conversation", "profile__user")
+        .annotate(blocks_other=Exists(blocks_other))
+        .order_by("pk")
+    )
+    mine = [side for side in sides if side.profile.user_id == user.pk]
+    if len(sides) != 2 or not mine:
+        raise Http404
+    me = mine[0]
+    other = sides[0] if sides[1] is me else sides[1]
+    if other.blocks_other:
+        raise Http404
+    return Thread(
+        conversation=me.conversation,
+        me=me,
+        other=other,
+        blocked=me.blocks_other,
+        blocked_me=False,
+    )

@@ -1,6 +1,6 @@
 from django import forms
 
-from messaging.models import POST_MAX_LENGTH, PostReport
+from messaging.models import MESSAGE_MAX_LENGTH, POST_MAX_LENGTH, MessagingSettings, PostReport
 from profiles.forms import ReportForm
 
 
@@ -33,4 +33,29 @@ class PostReportForm(ReportForm):
         max_length=2000,
         required=False,
         help_text="Only our moderators read this. Nobody is told who reported the post.",
+    )
+
+
+class MessageForm(forms.Form):
+    content = forms.CharField(
+        label="Your message",
+        max_length=MESSAGE_MAX_LENGTH,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 2, "data-counter": ""}),
+        error_messages={
+            "required": "Write something first.",
+            "max_length": f"A message is at most {MESSAGE_MAX_LENGTH:,} characters.",
+        },
+    )
+
+
+class WhoCanMessageForm(forms.Form):
+    who_can_message = forms.ChoiceField(
+        label="Who can start a conversation with you",
+        choices=MessagingSettings.Who.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose who can message you.",
+            "invalid_choice": "Choose who can message you.",
+        },
     )

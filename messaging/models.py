@@ -119,3 +119,114 @@ class PostReport(models.Model):
 
     def __str__(self):
         return f"Report of post {self.post_id} ({self.status})"
+
+
+# Private conversations --------------------------------------------------------------------
+
+MESSAGE_MAX_LENGTH = 2000
+
+
+class MessagingSettings(models.Model):
+    """Who may open a conversation with this person (no row: anyone eligible)."""
+
+    class Who(models.TextChoices):
+        ANYONE = "anyone", "Anyone eligible (people I attended an event with, and follows)"
+        PICKS_AND_FOLLOWING = (
+            "picks_following",
+            "Only mutual would-meet-again picks and people I follow",
+        )
+
+    profile = models.OneToOneField(
+        SocialProfile, on_delete=models.CASCADE, primary_key=True, related_name="messaging"
+    )
+    who_can_message = models.CharField(max_length=20, choices=Who.choices, default=Who.ANYONE)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "messaging settings"
+
+    def __str__(self):
+        return f"{self.profile_id}: {self.who_can_message}"
+
+
+class Conversation(models.Model):
+    """A 1-on-1 conversation: one per pair of people, stored with the pair ordered (`first` has
+    the smaller id) so that the database itself refuses a second one."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    first = models.ForeignKey(SocialProfile, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(SocialProfile, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="conversation_once"),
+            models.CheckConstraint(
+                condition=Q(first__lt=models.F("second")), name="conversation_pair_ordered"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Conversation {self.pk}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("messaging:conversation", args=[self.pk])
+
+
+class ConversationParticipant(models.Model):
+    """One side of a conversation: its read state (Maly's read receipts) and the inbox's order
+    (`last_message_at`, kept on both sides when a message is sent)."""
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="participants"
+    )
+    profile = models.ForeignKey(
+        SocialProfile, on_delete=models.CASCADE, related_name="conversations"
+    )
+    last_read_at = models.DateTimeField(null=True, blank=True)
+    last_message_at = models.DateTimeField(null=True, blank=True)
+    # The unread-messages digest: when this person was last emailed about this conversation.
+    last_emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["conversation", "profile"], name="participant_once"),
+        ]
+        indexes = [
+            # The inbox: one person's conversations with messages, latest first, keyset pages.
+            models.Index(
+                fields=["profile", "-last_message_at", "-id"],
+                condition=Q(last_message_at__isnull=False),
+                name="participant_inbox_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.profile_id} in {self.conversation_id}"
+
+
+class Message(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="messages"
+    )
+    sender = models.ForeignKey(
+        SocialProfile, on_delete=models.SET_NULL, null=True, related_name="messages_sent"
+    )
+    content = models.TextField(max_length=MESSAGE_MAX_LENGTH)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=~Q(content=""), name="message_not_empty"),
+        ]
+        indexes = [
+            # A conversation's pages (latest first), the "anything new?" poll (after a time),
+            # and the unread counts (after one's last read).
+            models.Index(fields=["conversation", "created_at", "id"], name="message_thread_idx"),
+        ]
+
+    def __str__(self):
+        return f"Message in {self.conversation_id} at {self.created_at:%Y-%m-%d %H:%M}"

@@ -95,3 +95,76 @@ def resolve_reports(reports, *, status: str, by) -> int:
     return reports.filter(status=PostReport.Status.OPEN).update(
         status=status, resolved_at=timezone.now(), resolved_by=by
     )
+
+
+# Private conversations ----------------------------------------------------------------------
+
+
+def open_conversation(me, other):
+    """The conversation between `me` and `other`: the existing one (one per pair), or a new one
+    when the rule of messaging/eligibility.py lets `me` open it. Two people opening it at once
+    get the same one: the database refuses a second pair, and the loser reads the winner's."""
+    from messaging import eligibility
+    from messaging.models import Conversation, ConversationParticipant
+
+    first, second = sorted((me, other), key=lambda profile: profile.pk)
+    existing = Conversation.objects.filter(first=first, second=second).first()
+    if existing is not None:
+        if eligibility.blocked_between(me, other):
+            raise MessagingError(eligibility.BLOCKED)
+        return existing
+    refusal = eligibility.refusal_to_message(me, other)
+    if refusal:
+        raise MessagingError(refusal)
+    try:
+        with transaction.atomic():
+            conversation = Conversation.objects.create(first=first, second=second)
+            ConversationParticipant.objects.bulk_create(
+                [
+                    ConversationParticipant(conversation=conversation, profile=first),
+                    ConversationParticipant(conversation=conversation, profile=second),
+                ]
+            )
+    except IntegrityError:
+        conversation = Conversation.objects.get(first=first, second=second)
+    return conversation
+
+
+def send_message(thread, *, content: str):
+    """A message from me in this conversation (access.thread_for_participant loaded it). Both
+    sides' inbox order moves; my own read mark moves past my message."""
+    from messaging.models import MESSAGE_MAX_LENGTH, ConversationParticipant, Message
+
+    content = content.strip()
+    if not thread.can_write:
+        raise MessagingError("This conversation is closed: you can read it, not write in it.")
+    if not content:
+        raise MessagingError("Write something first.")
+    if len(content) > MESSAGE_MAX_LENGTH:
+        raise MessagingError(f"A message is at most {MESSAGE_MAX_LENGTH:,} characters.")
+    with transaction.atomic():
+        message = Message.objects.create(
+            conversation=thread.conversation, sender=thread.me.profile, content=content
+        )
+        sides = ConversationParticipant.objects.filter(conversation=thread.conversation)
+        sides.update(last_message_at=message.created_at)
+        sides.filter(pk=thread.me.pk).update(last_read_at=message.created_at)
+    return message
+
+
+def mark_read(thread, *, upto) -> None:
+    """I have read this conversation up to `upto` (the latest message shown to me)."""
+    from messaging.models import ConversationParticipant
+
+    if upto is None or (thread.me.last_read_at and thread.me.last_read_at >= upto):
+        return
+    ConversationParticipant.objects.filter(pk=thread.me.pk).update(last_read_at=upto)
+
+
+def set_who_can_message(profile, *, who: str):
+    from messaging.models import MessagingSettings
+
+    settings, _ = MessagingSettings.objects.update_or_create(
+        profile=profile, defaults={"who_can_message": who}
+    )
+    return settings

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from messaging import conversation_views as talk
 from messaging import views
 
 app_name = "messaging"
@@ -22,4 +23,11 @@ urlpatterns = [
         name="post-unhide",
     ),
     path("events/<uuid:event_id>/board/<uuid:post_id>/report/", views.report, name="post-report"),
+    path("people/<str:username>/message/", talk.start, name="start"),
+    path("messages/", talk.inbox_page, name="inbox"),
+    path("messages/badge/", talk.badge, name="badge"),
+    path("messages/settings/", talk.settings, name="settings"),
+    path("messages/<uuid:conversation_id>/", talk.conversation, name="conversation"),
+    path("messages/<uuid:conversation_id>/new/", talk.new_messages, name="conversation-new"),
+    path("messages/<uuid:conversation_id>/send/", talk.send, name="send"),
 ]

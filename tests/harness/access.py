@@ -45,6 +45,7 @@ INVITED = {"host": OK, "invitee": OK, "guest": OK}
 FEED_ON = INVITED  # the world's people whose calendar feed is on
 CAME = {"host": OK, "guest": OK}  # the world's past event: its host and the guest who came
 MADE_UP_ID = "00000000-0000-4000-8000-000000000000"  # an id nothing has
+TALKING = {"host": OK, "guest": OK}  # the world's conversation
 
 RULES: dict[str, Rule] = {
     "home": PUBLIC,
@@ -298,6 +299,19 @@ RULES: dict[str, Rule] = {
         roles={"host": OK, "invitee": OK},
         url=lambda w: _post("post-report", w),
     ),
+    # Private conversations: each is its two people's (the world's is the guest's and the
+    # host's); the inbox, the badge and one's settings are one's own. Sending, opening are POST.
+    "messaging:start": Rule(FOUND, NOT_ALLOWED, url=lambda w: _person_message(w)),
+    "messaging:inbox": SIGNED_IN,
+    "messaging:badge": SIGNED_IN,
+    "messaging:settings": SIGNED_IN,
+    "messaging:conversation": Rule(
+        FOUND, NOT_FOUND, roles=TALKING, url=lambda w: _conversation("conversation", w)
+    ),
+    "messaging:conversation-new": Rule(
+        FOUND, NOT_FOUND, roles=TALKING, url=lambda w: _conversation("conversation-new", w)
+    ),
+    "messaging:send": Rule(FOUND, NOT_ALLOWED, url=lambda w: _conversation("send", w)),
     # Money. A payment exists only for its payer; paying, subscribing and managing a plan are
     # POST. Stripe's webhook is POST only, for everyone: it is signed, not logged in.
     "payments:webhook": Rule(anonymous=NOT_ALLOWED, signed_in=NOT_ALLOWED),
@@ -441,6 +455,14 @@ ADMIN_REFUSALS = {
 
 def _event(name: str, world: World) -> str:
     return reverse(f"events:{name}", args=[world.objects["event"].pk])
+
+
+def _conversation(name: str, world: World) -> str:
+    return reverse(f"messaging:{name}", args=[world.objects["conversation"].pk])
+
+
+def _person_message(world: World) -> str:
+    return reverse("messaging:start", args=[world.host.username])
 
 
 def _board(name: str, world: World) -> str:

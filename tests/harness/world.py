@@ -107,6 +107,23 @@ def _people_objects(world: World) -> None:
     services.report(profiles["guest"], profiles["stranger"], reason="spam", note="Harness.")
     _event_objects(world, host_profile, paris)
     _attendance_objects(world, host_profile, paris)
+    _conversation_objects(world)
+
+
+def _conversation_objects(world: World) -> None:
+    """The guest (who follows the host) and the host talk: the host has read everything, the
+    guest has one unread message."""
+    from messaging import access, services
+
+    guest, host = world.guest.social_profile, world.host.social_profile
+    conversation = services.open_conversation(guest, host)
+    services.send_message(
+        access.thread_for_participant(world.guest, conversation.pk), content="Thank you again!"
+    )
+    services.send_message(
+        access.thread_for_participant(world.host, conversation.pk), content="Come back soon."
+    )
+    world.objects["conversation"] = conversation
 
 
 def _attendance_objects(world: World, host_profile, city) -> None:
