@@ -48,6 +48,16 @@ def _latest(w):
     return quote(mark(latest.created_at))
 
 
+def _latest_message(w):
+    from urllib.parse import quote
+
+    from messaging.board import mark
+    from messaging.models import Message
+
+    latest = Message.objects.filter(conversation=w.objects["conversation"]).latest("created_at")
+    return quote(mark(latest.created_at))
+
+
 # page: (who asks, its URL in the world, exact queries). Signed-in counts include the 2 of the
 # floor (session, user).
 PAGES = {
@@ -168,6 +178,28 @@ PAGES = {
     "event board poll, nothing new": (
         "invitee",
         lambda w: reverse("messaging:board-new", args=[_event_id(w)]) + "?since=" + _latest(w),
+        4,
+    ),
+    # + my profile, a page of my conversations (each with its latest message and my unread
+    # count), the other people's names
+    "inbox, the guest": ("guest", lambda w: reverse("messaging:inbox"), 5),
+    # + my profile, my unread messages (capped)
+    "message badge (polled), the guest": ("guest", lambda w: reverse("messaging:badge"), 4),
+    # + both sides of the conversation with their people and blocks (one query), a page of
+    # messages (read already: nothing to mark)
+    "conversation, the guest": (
+        "guest",
+        lambda w: reverse("messaging:conversation", args=[w.objects["conversation"].pk]),
+        4,
+    ),
+    # + the conversation's sides, the messages since the latest (none: one indexed read)
+    "conversation poll, nothing new": (
+        "host",
+        lambda w: (
+            reverse("messaging:conversation-new", args=[w.objects["conversation"].pk])
+            + "?mine=1&since="
+            + _latest_message(w)
+        ),
         4,
     ),
     # + my email choices
@@ -316,3 +348,68 @@ def test_the_event_board_costs_the_same_with_2_and_20_posts(client, django_asser
             client, url, make=make, assert_num_queries=django_assert_num_queries
         )
         assert count == 4, name  # the floor (2), the board's access, the posts
+
+
+def _talking(client):
+    from messaging import services
+    from profiles.factories import FollowFactory
+
+    me = SocialProfileFactory()
+    client.force_login(me.user)
+
+    def talk_to(other):
+        FollowFactory(follower=me, followed=other, accepted=True)
+        return services.open_conversation(me, other)
+
+    return me, talk_to
+
+
+def test_the_inbox_costs_the_same_with_2_and_50_conversations(client, django_assert_num_queries):
+    from messaging.access import thread_for_participant
+    from messaging.services import send_message
+
+    me, talk_to = _talking(client)
+    url = reverse("messaging:inbox")
+    make = lambda n: [  # noqa: E731
+        send_message(
+            thread_for_participant(other.user, talk_to(other).pk), content=f"Hello {number}"
+        )
+        for number, other in enumerate(SocialProfileFactory.create_batch(n))
+    ]
+    make(2)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    count = len(few.captured_queries)
+    make(48)
+    with django_assert_num_queries(count):
+        assert client.get(url).status_code == 200
+    assert count == 5
+
+
+def test_a_conversation_costs_the_same_with_5_and_200_messages(client, django_assert_num_queries):
+    from messaging.access import thread_for_participant
+    from messaging.services import send_message
+
+    me, talk_to = _talking(client)
+    other = SocialProfileFactory()
+    conversation = talk_to(other)
+    sides = [thread_for_participant(me.user, conversation.pk)]
+    sides.append(thread_for_participant(other.user, conversation.pk))
+
+    def make(n):
+        for number in range(n):
+            send_message(sides[number % 2], content=f"Message {number}")
+
+    for name in ("messaging:conversation", "messaging:conversation-new"):
+        url = reverse(name, args=[conversation.pk])
+        make(5)
+        client.get(url)  # marks them read
+        with CaptureQueriesContext(connection) as few:
+            assert client.get(url).status_code == 200
+        count = len(few.captured_queries)  # before Django's log of queries wraps around
+        make(195)
+        client.get(url)
+        with django_assert_num_queries(count):
+            assert client.get(url).status_code == 200
+        assert count == 4, name
