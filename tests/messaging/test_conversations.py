@@ -199,3 +199,19 @@ def test_the_narrowing_setting_is_saved_from_its_page(client):
     client.post(url, {"who_can_message": "picks_following"})
     assert MessagingSettings.objects.get(profile=me).who_can_message == "picks_following"
     assert "Choose who" in client.post(url, {"who_can_message": "nobody"}).content.decode()
+
+
+def test_a_past_events_attendee_list_opens_a_conversation(client):
+    event = EventFactory(past=True)
+    me, other = SocialProfileFactory(), SocialProfileFactory()
+    from events.factories import InvitationFactory
+
+    for profile in (me, other):
+        InvitationFactory(event=event, profile=profile, confirmed=True)
+        _came(event, profile)
+    client.force_login(me.user)
+    page = client.get(reverse("events:meet-again", args=[event.pk])).content.decode()
+    start = reverse("messaging:start", args=[other.user.username])
+    assert f'action="{start}"' in page
+    response = client.post(start)
+    assert response.url == Conversation.objects.get().get_absolute_url()
