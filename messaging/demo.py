@@ -1,5 +1,7 @@
 """The messaging side of the demo world: lively boards on the demo events, written through
-messaging.services as their readers write them, each post signed with its writer's role.
+messaging.services as their readers write them, each post signed with its writer's role; and
+private conversations between people who follow each other, with unread messages waiting for
+the demo log-ins (Ana, Hugo, Sam).
 
 Idempotent like events/demo.py: a post is only written while its board has no post with the
 same text, so a second run creates nothing. A board the writer cannot use (someone trying the
@@ -15,7 +17,7 @@ from django.utils import timezone
 
 from events.models import Event
 from messaging import access, services
-from messaging.models import EventPost, PostReport
+from messaging.models import Conversation, EventPost, PostReport
 
 if TYPE_CHECKING:
     from accounts.demo import World
@@ -50,8 +52,60 @@ REPORTED = (("hugo", "Six seats at the chef's counter"), "noah", "mia")
 SPAM = "Selling two concert tickets cheap, message me!"
 
 
+# (one, other): the messages in order, (sender, text); the last one is left unread by the other.
+CONVERSATIONS = {
+    ("ana", "hugo"): [
+        ("ana", "Thank you for the chef's counter invitation! I'm on the waitlist."),
+        ("hugo", "Fingers crossed. If a seat frees up you'll be the first to hear."),
+        ("hugo", "And bring your appetite: there are seven plates now."),
+    ],
+    ("ana", "lea"): [
+        ("lea", "Are you going to the market morning?"),
+        ("ana", "I'm paying for my seat right now!"),
+        ("lea", "See you at the fishmonger then."),
+    ],
+    ("yuki", "ana"): [
+        ("yuki", "Do you still have the name of that natural wine from Tuesday?"),
+    ],
+    ("chloe", "hugo"): [
+        ("chloe", "I'll be ten minutes late tonight, sorry!"),
+        ("hugo", "No problem, we start with cheese anyway."),
+        ("chloe", "Parking was easy, on my way up."),
+    ],
+    ("sam", "ravi"): [
+        ("ravi", "Quick question about the console: can I see who reported my post?"),
+        ("sam", "Nobody sees who reported what, not even hosts. It keeps reports honest."),
+        ("ravi", "Makes sense, thanks!"),
+    ],
+}
+
+
 def seed(world: World) -> World:
-    """Add the boards to `world` (after events.demo.seed)."""
+    """Add the boards and conversations to `world` (after events.demo.seed)."""
+    _boards(world)
+    _conversations(world)
+    return world
+
+
+def _conversations(world: World) -> None:
+    profiles = {name: user.social_profile for name, user in world.users.items()}
+    for (one, other), lines in CONVERSATIONS.items():
+        a, b = profiles[one], profiles[other]
+        first, second = sorted((a, b), key=lambda profile: profile.pk)
+        if Conversation.objects.filter(first=first, second=second, messages__isnull=False).exists():
+            continue
+        try:
+            conversation = services.open_conversation(a, b)
+        except services.MessagingError:
+            continue  # someone trying the demo blocked or unfollowed: no conversation
+        world.created.append(conversation)
+        world.created.extend(conversation.participants.all())
+        for sender, text in lines:
+            thread = access.thread_for_participant(world.users[sender], conversation.pk)
+            world.created.append(services.send_message(thread, content=text))
+
+
+def _boards(world: World) -> None:
     users = world.users
     now = timezone.now()
     for (host, title), posts in BOARDS.items():
@@ -68,7 +122,6 @@ def seed(world: World) -> World:
                 _write(world, users[username], event, text)
         if (host, title) == REPORTED[0]:
             _moderation(world, event, users[host], users[REPORTED[1]], users[REPORTED[2]])
-    return world
 
 
 def _write(world: World, user, event: Event, text: str) -> EventPost | None:

@@ -23,7 +23,7 @@ from events.models import (
     Rating,
 )
 from messaging import demo as messaging_demo
-from messaging.models import EventPost, PostReport
+from messaging.models import Conversation, ConversationParticipant, EventPost, Message, PostReport
 from payments import demo as payments_demo
 from payments.models import Payment, Subscription, SubscriptionPayment, WebhookEvent
 from profiles import demo as profiles_demo
@@ -66,7 +66,7 @@ PEOPLE_MODELS = [
 ]
 EVENTS_MODELS = [Invitation, Interested, CalendarFeed, MeetAgain]
 PAYMENTS_MODELS = [Payment, Subscription, SubscriptionPayment, WebhookEvent]
-MESSAGING_MODELS = [EventPost, PostReport]
+MESSAGING_MODELS = [EventPost, PostReport, Conversation, ConversationParticipant, Message]
 
 
 @pytest.fixture(autouse=True)
@@ -440,3 +440,17 @@ def test_demo_world_has_lively_boards_signed_with_roles_and_a_post_in_the_modera
     page = client.get(reverse("messaging:board", args=[event.pk])).content.decode()
     assert escape("I'm on the waitlist") in page and "(you)" in page
     assert messaging_demo.SPAM not in page
+
+
+@pytest.mark.django_db
+def test_demo_log_ins_have_conversations_with_unread_messages(client):
+    from messaging.inbox import unread_total
+
+    call_command("seed_demo", verbosity=0)
+    assert Conversation.objects.count() == len(messaging_demo.CONVERSATIONS)
+    for role in ("participant", "host", "staff"):
+        user = User.objects.get(email=demo.LOGINS[role])
+        assert unread_total(user.social_profile) > 0, role
+    client.force_login(User.objects.get(email=demo.LOGINS["participant"]))
+    inbox = client.get(reverse("messaging:inbox")).content.decode()
+    assert "See you at the fishmonger then." in inbox and "is-unread" in inbox
