@@ -172,3 +172,15 @@ def thread_for_participant(user, conversation_id) -> Thread:
         blocked=me.blocks_other,
         blocked_me=False,
     )
+
+
+def message_to_report(thread: Thread, message_id):
+    """A message the other person sent in this conversation, still shown; else Http404."""
+    from messaging.models import Message
+
+    return get_object_or_404(
+        Message.objects.filter(hidden_at__isnull=True),
+        pk=message_id,
+        conversation=thread.conversation,
+        sender_id=thread.other.profile_id,
+    )

@@ -11,7 +11,7 @@ from django_htmx.http import trigger_client_event
 
 from messaging import access, inbox, services
 from messaging.board import BadMark
-from messaging.forms import MessageForm, WhoCanMessageForm
+from messaging.forms import MessageForm, MessageReportForm, WhoCanMessageForm
 from messaging.models import MessagingSettings
 from messaging.services import MessagingError
 from momento import ratelimit
@@ -116,3 +116,22 @@ def settings(request):
         messages.success(request, "Saved.")
         return redirect("messaging:settings")
     return render(request, "messaging/settings.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@ratelimit.limit("report", "10/d")
+def report(request, conversation_id, message_id):
+    thread = access.thread_for_participant(request.user, conversation_id)
+    message = access.message_to_report(thread, message_id)
+    form = MessageReportForm(request.POST or None)
+    if form.is_valid():
+        try:
+            services.report_message(thread, message, **form.cleaned_data)
+        except MessagingError as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, "Thank you. Our moderators will look at this message.")
+            return redirect(thread.conversation.get_absolute_url())
+    context = {"thread": thread, "message": message, "form": form}
+    return render(request, "messaging/message_report.html", context)

@@ -59,3 +59,13 @@ class WhoCanMessageForm(forms.Form):
             "invalid_choice": "Choose who can message you.",
         },
     )
+
+
+class MessageReportForm(PostReportForm):
+    note = forms.CharField(
+        label="What happened?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        required=False,
+        help_text="Only our moderators read this. Nobody is told who reported them.",
+    )

@@ -40,9 +40,9 @@ def _gone_for(me: SocialProfile):
 def inbox(me: SocialProfile, *, cursor: str | None) -> dict:
     """A page of my conversations, latest message first, each with the other person, the
     latest message (and whether it is mine) and my unread count. Two queries."""
-    latest = Message.objects.filter(conversation=OuterRef("conversation")).order_by(
-        "-created_at", "-pk"
-    )
+    latest = Message.objects.filter(
+        conversation=OuterRef("conversation"), hidden_at__isnull=True
+    ).order_by("-created_at", "-pk")
     other = ConversationParticipant.objects.filter(conversation=OuterRef("conversation")).exclude(
         profile=me
     )
@@ -86,9 +86,8 @@ def unread_total(me: SocialProfile) -> int:
 
 
 def _messages(thread: Thread):
-    return Message.objects.filter(conversation=thread.conversation).only(
-        "id", "conversation", "sender", "content", "created_at"
-    )
+    shown = Message.objects.filter(conversation=thread.conversation, hidden_at__isnull=True)
+    return shown.only("id", "conversation", "sender", "content", "created_at")
 
 
 def thread_page(thread: Thread, *, earlier: str | None) -> dict:

@@ -217,6 +217,8 @@ class Message(models.Model):
     )
     content = models.TextField(max_length=MESSAGE_MAX_LENGTH)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Hidden by staff after a report: shown to nobody, kept for the console.
+    hidden_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -230,3 +232,45 @@ class Message(models.Model):
 
     def __str__(self):
         return f"Message in {self.conversation_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class MessageReport(models.Model):
+    """A participant's report of a message the other person sent, for the moderation queue:
+    staff read it with the messages around it, and may hide it or suspend its sender."""
+
+    Reason = Report.Reason
+    Status = Report.Status
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(
+        SocialProfile, on_delete=models.CASCADE, related_name="message_reports_made"
+    )
+    reason = models.CharField(max_length=20, choices=Report.Reason.choices)
+    note = models.TextField(max_length=2000, blank=True)
+    status = models.CharField(
+        max_length=10, choices=Report.Status.choices, default=Report.Status.OPEN
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["message", "reporter"], name="messagereport_once"),
+        ]
+        indexes = [
+            # The console's queue: open reports, oldest first.
+            models.Index(
+                fields=["created_at"], condition=Q(status="open"), name="messagereport_open_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Report of message {self.message_id} ({self.status})"

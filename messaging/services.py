@@ -168,3 +168,31 @@ def set_who_can_message(profile, *, who: str):
         profile=profile, defaults={"who_can_message": who}
     )
     return settings
+
+
+def report_message(thread, message, *, reason: str, note: str = ""):
+    """I send a message the other person wrote to the moderation queue, once."""
+    from messaging.models import MessageReport
+
+    if message.sender_id != thread.other.profile_id:
+        raise MessagingError("You can only report a message the other person sent.")
+    try:
+        with transaction.atomic():
+            return MessageReport.objects.create(
+                message=message, reporter=thread.me.profile, reason=reason, note=note.strip()
+            )
+    except IntegrityError:
+        raise MessagingError("You have already reported this message.") from None
+
+
+def hide_messages_by_staff(messages) -> int:
+    return messages.filter(hidden_at__isnull=True).update(hidden_at=timezone.now())
+
+
+def suspend_senders(messages) -> int:
+    """The console's action: the senders of these messages can no longer log in (Django's
+    inactive account; their sessions stop working at once)."""
+    from accounts.models import User
+
+    senders = messages.exclude(sender=None).values("sender__user")
+    return User.objects.filter(pk__in=senders, is_active=True).update(is_active=False)

@@ -30,4 +30,9 @@ urlpatterns = [
     path("messages/<uuid:conversation_id>/", talk.conversation, name="conversation"),
     path("messages/<uuid:conversation_id>/new/", talk.new_messages, name="conversation-new"),
     path("messages/<uuid:conversation_id>/send/", talk.send, name="send"),
+    path(
+        "messages/<uuid:conversation_id>/<uuid:message_id>/report/",
+        talk.report,
+        name="message-report",
+    ),
 ]

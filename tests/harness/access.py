@@ -312,6 +312,16 @@ RULES: dict[str, Rule] = {
         FOUND, NOT_FOUND, roles=TALKING, url=lambda w: _conversation("conversation-new", w)
     ),
     "messaging:send": Rule(FOUND, NOT_ALLOWED, url=lambda w: _conversation("send", w)),
+    # The guest's message: the host may report it, the guest (its sender) may not.
+    "messaging:message-report": Rule(
+        FOUND,
+        NOT_FOUND,
+        roles={"host": OK},
+        url=lambda w: reverse(
+            "messaging:message-report",
+            args=[w.objects["conversation"].pk, w.objects["guest_message"].pk],
+        ),
+    ),
     # Money. A payment exists only for its payer; paying, subscribing and managing a plan are
     # POST. Stripe's webhook is POST only, for everyone: it is signed, not logged in.
     "payments:webhook": Rule(anonymous=NOT_ALLOWED, signed_in=NOT_ALLOWED),
@@ -440,6 +450,7 @@ ADMIN_REFUSALS = {
             "profiles_report",
             "messaging_eventpost",
             "messaging_postreport",
+            "messaging_messagereport",
             "profiles_follow",
             "profiles_like",
             "profiles_block",

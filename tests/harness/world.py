@@ -120,10 +120,12 @@ def _conversation_objects(world: World) -> None:
     services.send_message(
         access.thread_for_participant(world.guest, conversation.pk), content="Thank you again!"
     )
-    services.send_message(
-        access.thread_for_participant(world.host, conversation.pk), content="Come back soon."
-    )
+    host_side = access.thread_for_participant(world.host, conversation.pk)
+    services.send_message(host_side, content="Come back soon.")
+    thanks = conversation.messages.get(content="Thank you again!")
+    services.report_message(host_side, thanks, reason="other", note="Harness report.")
     world.objects["conversation"] = conversation
+    world.objects["guest_message"] = thanks
 
 
 def _attendance_objects(world: World, host_profile, city) -> None:

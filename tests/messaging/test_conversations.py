@@ -215,3 +215,33 @@ def test_a_past_events_attendee_list_opens_a_conversation(client):
     assert f'action="{start}"' in page
     response = client.post(start)
     assert response.url == Conversation.objects.get().get_absolute_url()
+
+
+def test_a_reported_message_reaches_the_queue_with_its_context_and_staff_can_act(
+    client, pair, staff
+):
+    from messaging.models import MessageReport
+
+    me, other = pair
+    conversation = services.open_conversation(me, other)
+    services.send_message(thread_for_participant(me.user, conversation.pk), content="Hi there")
+    services.send_message(thread_for_participant(other.user, conversation.pk), content="Go away")
+    rude = Message.objects.get(content="Go away")
+    client.force_login(other.user)
+    own = reverse("messaging:message-report", args=[conversation.pk, rude.pk])
+    assert client.get(own).status_code == 404  # one's own message
+    client.force_login(me.user)
+    assert client.post(own, {"reason": "harassment", "note": "Rude"}).status_code == 302
+    report = MessageReport.objects.get()
+    client.force_login(staff)
+    page = client.get(reverse("admin:messaging_messagereport_change", args=[report.pk]))
+    assert "Hi there" in page.content.decode() and "[reported]" in page.content.decode()
+    changelist = reverse("admin:messaging_messagereport_changelist")
+    ids = {"_selected_action": [report.pk]}
+    client.post(changelist, {"action": "hide_and_action", **ids})
+    client.post(changelist, {"action": "suspend_senders", **ids})
+    rude.refresh_from_db()
+    other.user.refresh_from_db()
+    assert rude.hidden_at is not None and not other.user.is_active
+    client.force_login(me.user)
+    assert "Go away" not in client.get(conversation.get_absolute_url()).content.decode()
