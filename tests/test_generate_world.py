@@ -510,3 +510,21 @@ def test_boards_have_posts_signed_with_the_role_their_author_had(world, db):
     )
     assert not posts.filter(role="attendee").exclude(Exists(confirmed)).exists()
     assert not posts.filter(created_at__gt=F("event__ends_at")).exists()
+
+
+def test_conversations_are_between_people_who_attended_an_event_together(world, db):
+    from messaging.models import Conversation, ConversationParticipant, Message
+
+    assert world["counts"][Conversation._meta.db_table] == Conversation.objects.count() > 0
+    assert ConversationParticipant.objects.count() == 2 * Conversation.objects.count()
+    assert world["counts"][Message._meta.db_table] == Message.objects.count()
+    assert not Conversation.objects.filter(first__gte=F("second")).exists()
+    second_came = Attendance.objects.present().filter(
+        event=OuterRef("event"), profile=OuterRef(OuterRef("second"))
+    )
+    both_came = Attendance.objects.present().filter(Exists(second_came), profile=OuterRef("first"))
+    assert not Conversation.objects.exclude(Exists(both_came)).exists()
+    senders = Message.objects.exclude(
+        Q(sender=F("conversation__first")) | Q(sender=F("conversation__second"))
+    )
+    assert not senders.exists()
