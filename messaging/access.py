@@ -135,8 +135,7 @@ class Thread:
     conversation: object
     me: object  # my ConversationParticipant, with its profile
     other: object  # the other's ConversationParticipant, with its profile and user
-    blocked: bool  # a block either way: read-only
-    blocked_me: bool  # the other blocked me
+    blocked: bool  # I blocked the other: read-only (had they blocked me, it would be gone)
 
     @property
     def can_write(self) -> bool:
@@ -170,7 +169,6 @@ def thread_for_participant(user, conversation_id) -> Thread:
         me=me,
         other=other,
         blocked=me.blocks_other,
-        blocked_me=False,
     )
 
 

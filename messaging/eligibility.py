@@ -9,7 +9,7 @@ opens, and an open one becomes read-only.
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 
 from events.models import Attendance, MeetAgain
 from messaging.models import MessagingSettings
@@ -50,15 +50,3 @@ def refusal_to_message(me: SocialProfile, other: SocialProfile) -> str | None:
         if not (they_follow or mutual.exists()):
             return NARROWED
     return None
-
-
-def either_blocked(profile_field: str, other_field: str) -> Q:
-    """A filter for rows whose two people have a block between them, either way."""
-    return Q(
-        Exists(
-            Block.objects.filter(
-                Q(blocker=OuterRef(profile_field), blocked=OuterRef(other_field))
-                | Q(blocker=OuterRef(other_field), blocked=OuterRef(profile_field))
-            )
-        )
-    )
