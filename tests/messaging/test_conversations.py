@@ -245,3 +245,32 @@ def test_a_reported_message_reaches_the_queue_with_its_context_and_staff_can_act
     assert rude.hidden_at is not None and not other.user.is_active
     client.force_login(me.user)
     assert "Go away" not in client.get(conversation.get_absolute_url()).content.decode()
+
+
+def test_the_inbox_pages_by_latest_message_and_the_thread_by_older_messages(client, pair):
+    from messaging import inbox as shown
+
+    me, _ = pair
+    people = SocialProfileFactory.create_batch(shown.INBOX_SIZE + 2)
+    for number, other in enumerate(people):
+        FollowFactory(follower=other, followed=me, accepted=True)
+        conversation = services.open_conversation(other, me)
+        thread = thread_for_participant(other.user, conversation.pk)
+        services.send_message(thread, content=f"Conversation {number:02d}")
+    client.force_login(me.user)
+    first = client.get(reverse("messaging:inbox")).content.decode()
+    assert "Conversation 21" in first and "Conversation 01" not in first
+    assert first.index("Conversation 21") < first.index("Conversation 20")
+    after = first.split('href="?after=')[1].split('"')[0]
+    second = client.get(reverse("messaging:inbox") + "?after=" + after).content.decode()
+    assert "Conversation 01" in second and "Conversation 00" in second
+    assert "Conversation 21" not in second
+
+    for number in range(shown.THREAD_SIZE + 3):
+        services.send_message(thread, content=f"Line {number:02d}")
+    page = client.get(conversation.get_absolute_url()).content.decode()
+    assert "Line 32" in page and "Line 02" not in page
+    earlier = page.split('href="?earlier=')[1].split('"')[0]
+    older = client.get(conversation.get_absolute_url() + "?earlier=" + earlier).content.decode()
+    assert "Line 02" in older and "Line 32" not in older
+    assert 'id="thread-poll"' not in older
