@@ -25,6 +25,7 @@ def _unread(profile_field: str = "profile"):
     return Message.objects.filter(
         conversation=OuterRef("conversation"),
         created_at__gt=Coalesce(OuterRef("last_read_at"), Value(NEVER)),
+        hidden_at__isnull=True,
     ).exclude(sender=OuterRef(profile_field))
 
 
@@ -72,6 +73,7 @@ def unread_total(me: SocialProfile) -> int:
         Message.objects.filter(
             conversation__participants__profile=me,
             created_at__gt=Coalesce(F("conversation__participants__last_read_at"), Value(NEVER)),
+            hidden_at__isnull=True,
         )
         .exclude(sender=me)
         .exclude(

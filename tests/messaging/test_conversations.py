@@ -245,6 +245,8 @@ def test_a_reported_message_reaches_the_queue_with_its_context_and_staff_can_act
     assert rude.hidden_at is not None and not other.user.is_active
     client.force_login(me.user)
     assert "Go away" not in client.get(conversation.get_absolute_url()).content.decode()
+    assert "Go away" not in client.get(reverse("messaging:inbox")).content.decode()
+    assert "unread" not in client.get(reverse("messaging:badge")).content.decode()
 
 
 def test_the_inbox_pages_by_latest_message_and_the_thread_by_older_messages(client, pair):
