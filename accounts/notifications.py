@@ -105,6 +105,13 @@ _KINDS = [
     # People.
     Kind("follow_request", "profiles/emails/follow_request", "Someone asks to follow you", PEOPLE),
     Kind("follow_accepted", "profiles/emails/follow_accepted", "A follow request accepted", PEOPLE),
+    # A digest, throttled (messaging/digest.py): at most one an hour per conversation.
+    Kind(
+        "unread_messages",
+        "messaging/emails/unread_messages",
+        "Private messages you have not read",
+        PEOPLE,
+    ),
     Kind(
         "finish_profile",
         "profiles/emails/finish_profile",

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("profiles.urls")),
     path("", include("events.urls")),
     path("", include("payments.urls")),
+    path("", include("messaging.urls")),
 ]
 
 if settings.BENCHMARK_VIEWS:

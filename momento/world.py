@@ -2,8 +2,9 @@
 
 Scale 1 is about 2,000 members, 200 events and 20,000 invitations, and everything grows with the
 scale (100: 200,000 members, 20,000 events, 2,000,000 invitations). Each app generates its own
-tables in its `world.py`, in order (accounts, profiles, events, payments), reading what the
-earlier ones left on the `World`; rows go in by COPY (momento/bulk.py), all in one transaction.
+tables in its `world.py`, in order (accounts, profiles, events, payments, messaging), reading
+what the earlier ones left on the `World` (or wrote); rows go in by COPY (momento/bulk.py), all
+in one transaction.
 The same seed gives the same world: the same ids, names, statuses and shapes (times are relative
 to the moment it runs).
 
@@ -152,11 +153,19 @@ def generate(*, scale: float, seed: int = 1) -> dict:
     from accounts import world_notifications
     from accounts.models import User
     from events import world as events_world
+    from messaging import world as messaging_world
     from payments import world as payments_world
     from profiles import world as profiles_world
 
     check_scale(scale)
-    apps = (accounts_world, profiles_world, events_world, payments_world, world_notifications)
+    apps = (
+        accounts_world,
+        profiles_world,
+        events_world,
+        payments_world,
+        messaging_world,
+        world_notifications,
+    )
     started = time.monotonic()
     with transaction.atomic():
         if User.objects.exists():

@@ -514,3 +514,37 @@ def test_command_refuses_and_changes_nothing(world, db, arguments, message):
     with pytest.raises(CommandError, match=message):
         call_command("generate_world", *arguments, verbosity=0)
     assert User.objects.count() == users
+
+
+def test_boards_have_posts_signed_with_the_role_their_author_had(world, db):
+    from messaging.models import EventPost, PostReport
+
+    assert world["counts"][EventPost._meta.db_table] == EventPost.objects.count() > 0
+    assert world["counts"][PostReport._meta.db_table] == PostReport.objects.count()
+    posts = EventPost.objects.all()
+    assert set(posts.values_list("role", flat=True)) == set(EventPost.Role.values)
+    host_posts = posts.filter(role="host")
+    assert not host_posts.exclude(author__user__host_profile=F("event__host")).exists()
+    confirmed = Invitation.objects.filter(
+        event=OuterRef("event"), profile=OuterRef("author"), status=S.CONFIRMED
+    )
+    assert not posts.filter(role="attendee").exclude(Exists(confirmed)).exists()
+    assert not posts.filter(created_at__gt=F("event__ends_at")).exists()
+
+
+def test_conversations_are_between_people_who_attended_an_event_together(world, db):
+    from messaging.models import Conversation, ConversationParticipant, Message
+
+    assert world["counts"][Conversation._meta.db_table] == Conversation.objects.count() > 0
+    assert ConversationParticipant.objects.count() == 2 * Conversation.objects.count()
+    assert world["counts"][Message._meta.db_table] == Message.objects.count()
+    assert not Conversation.objects.filter(first__gte=F("second")).exists()
+    second_came = Attendance.objects.present().filter(
+        event=OuterRef("event"), profile=OuterRef(OuterRef("second"))
+    )
+    both_came = Attendance.objects.present().filter(Exists(second_came), profile=OuterRef("first"))
+    assert not Conversation.objects.exclude(Exists(both_came)).exists()
+    senders = Message.objects.exclude(
+        Q(sender=F("conversation__first")) | Q(sender=F("conversation__second"))
+    )
+    assert not senders.exists()

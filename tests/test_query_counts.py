@@ -34,6 +34,30 @@ def event(name):
     return lambda w: reverse(name, args=[w.objects["event"].pk])
 
 
+def _event_id(w):
+    return w.objects["event"].pk
+
+
+def _latest(w):
+    from urllib.parse import quote
+
+    from messaging.board import mark
+    from messaging.models import EventPost
+
+    latest = EventPost.objects.filter(event=w.objects["event"]).latest("created_at")
+    return quote(mark(latest.created_at))
+
+
+def _latest_message(w):
+    from urllib.parse import quote
+
+    from messaging.board import mark
+    from messaging.models import Message
+
+    latest = Message.objects.filter(conversation=w.objects["conversation"]).latest("created_at")
+    return quote(mark(latest.created_at))
+
+
 # page: (who asks, its URL in the world, exact queries). Signed-in counts include the 2 of the
 # floor (session, user).
 PAGES = {
@@ -144,6 +168,39 @@ PAGES = {
         "host",
         lambda w: reverse("accounts:notification-badge"),
         3,
+    ),
+    # The private event's board.
+    # + the board's access (the event with my invitation, attendance, blocks, profile: one
+    # query), a page of posts
+    "event board, a guest": ("guest", lambda w: reverse("messaging:board", args=[_event_id(w)]), 4),
+    "event board, the host": ("host", lambda w: reverse("messaging:board", args=[_event_id(w)]), 4),
+    # + the board's access, the posts since the latest one shown (none: one indexed read)
+    "event board poll, nothing new": (
+        "invitee",
+        lambda w: reverse("messaging:board-new", args=[_event_id(w)]) + "?since=" + _latest(w),
+        4,
+    ),
+    # + my profile, a page of my conversations (each with its latest message and my unread
+    # count), the other people's names
+    "inbox, the guest": ("guest", lambda w: reverse("messaging:inbox"), 5),
+    # + my profile, my unread messages (capped)
+    "message badge (polled), the guest": ("guest", lambda w: reverse("messaging:badge"), 4),
+    # + both sides of the conversation with their people and blocks (one query), a page of
+    # messages (read already: nothing to mark)
+    "conversation, the guest": (
+        "guest",
+        lambda w: reverse("messaging:conversation", args=[w.objects["conversation"].pk]),
+        4,
+    ),
+    # + the conversation's sides, the messages since the latest (none: one indexed read)
+    "conversation poll, nothing new": (
+        "host",
+        lambda w: (
+            reverse("messaging:conversation-new", args=[w.objects["conversation"].pk])
+            + "?mine=1&since="
+            + _latest_message(w)
+        ),
+        4,
     ),
     # + my email choices
     "email settings, a guest": ("guest", lambda w: reverse("accounts:notification-settings"), 3),
@@ -272,3 +329,87 @@ def test_the_check_in_page_costs_the_same_with_2_and_20_guests(client, django_as
             client, url, make=make, assert_num_queries=django_assert_num_queries
         )
         assert count == 4, name  # the floor (2), the event, the guest list
+
+
+def test_the_event_board_costs_the_same_with_2_and_20_posts(client, django_assert_num_queries):
+    from messaging.factories import EventPostFactory
+
+    event = EventFactory()
+    me = InvitationFactory(event=event, confirmed=True).profile
+    client.force_login(me.user)
+
+    def make(n):
+        for number in range(n):
+            EventPostFactory(event=event, author=me if number % 2 else None)
+
+    for name in ("messaging:board", "messaging:board-new"):
+        url = reverse(name, args=[event.pk])
+        count = assert_same_queries_for_few_and_many(
+            client, url, make=make, assert_num_queries=django_assert_num_queries
+        )
+        assert count == 4, name  # the floor (2), the board's access, the posts
+
+
+def _talking(client):
+    from messaging import services
+    from profiles.factories import FollowFactory
+
+    me = SocialProfileFactory()
+    client.force_login(me.user)
+
+    def talk_to(other):
+        FollowFactory(follower=me, followed=other, accepted=True)
+        return services.open_conversation(me, other)
+
+    return me, talk_to
+
+
+def test_the_inbox_costs_the_same_with_2_and_50_conversations(client, django_assert_num_queries):
+    from messaging.access import thread_for_participant
+    from messaging.services import send_message
+
+    me, talk_to = _talking(client)
+    url = reverse("messaging:inbox")
+    make = lambda n: [  # noqa: E731
+        send_message(
+            thread_for_participant(other.user, talk_to(other).pk), content=f"Hello {number}"
+        )
+        for number, other in enumerate(SocialProfileFactory.create_batch(n))
+    ]
+    make(2)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    count = len(few.captured_queries)
+    make(48)
+    with django_assert_num_queries(count):
+        assert client.get(url).status_code == 200
+    assert count == 5
+
+
+def test_a_conversation_costs_the_same_with_5_and_200_messages(client, django_assert_num_queries):
+    from messaging.access import thread_for_participant
+    from messaging.services import send_message
+
+    me, talk_to = _talking(client)
+    other = SocialProfileFactory()
+    conversation = talk_to(other)
+    sides = [thread_for_participant(me.user, conversation.pk)]
+    sides.append(thread_for_participant(other.user, conversation.pk))
+
+    def make(n):
+        for number in range(n):
+            send_message(sides[number % 2], content=f"Message {number}")
+
+    for name in ("messaging:conversation", "messaging:conversation-new"):
+        url = reverse(name, args=[conversation.pk])
+        make(5)
+        client.get(url)  # marks them read
+        with CaptureQueriesContext(connection) as few:
+            assert client.get(url).status_code == 200
+        count = len(few.captured_queries)  # before Django's log of queries wraps around
+        make(195)
+        client.get(url)
+        with django_assert_num_queries(count):
+            assert client.get(url).status_code == 200
+        assert count == 4, name

@@ -22,6 +22,8 @@ from events.models import (
     MeetAgain,
     Rating,
 )
+from messaging import demo as messaging_demo
+from messaging.models import Conversation, ConversationParticipant, EventPost, Message, PostReport
 from payments import demo as payments_demo
 from payments.models import Payment, Subscription, SubscriptionPayment, WebhookEvent
 from profiles import demo as profiles_demo
@@ -65,6 +67,7 @@ PEOPLE_MODELS = [
 EVENTS_MODELS = [Invitation, Interested, CalendarFeed, MeetAgain]
 PAYMENTS_MODELS = [Payment, Subscription, SubscriptionPayment, WebhookEvent]
 ACCOUNTS_MODELS = [Referral]
+MESSAGING_MODELS = [EventPost, PostReport, Conversation, ConversationParticipant, Message]
 
 
 @pytest.fixture(autouse=True)
@@ -85,9 +88,12 @@ def snapshot():
         "payments": sorted(Payment.objects.values_list("id", "status", "updated_at")),
         "subscriptions": sorted(Subscription.objects.values_list("id", "status", "updated_at")),
         "webhook_events": sorted(WebhookEvent.objects.values_list("id", "processed_at")),
+        "posts": sorted(EventPost.objects.values_list("id", "hidden_at", "deleted_at")),
         "counts": {
             model.__name__: model.objects.count()
-            for model in PEOPLE_MODELS + EVENTS_MODELS + PAYMENTS_MODELS + ACCOUNTS_MODELS
+            for model in (
+                PEOPLE_MODELS + EVENTS_MODELS + PAYMENTS_MODELS + ACCOUNTS_MODELS + MESSAGING_MODELS
+            )
         },
     }
 
@@ -130,7 +136,9 @@ def test_demo_world_has_people_with_profiles_photos_and_a_social_graph(capsys):
     # Every new row is counted, the people, events and payments sides included.
     assert created == len(demo.PEOPLE) + sum(
         model.objects.count()
-        for model in PEOPLE_MODELS + EVENTS_MODELS + PAYMENTS_MODELS + ACCOUNTS_MODELS
+        for model in (
+            PEOPLE_MODELS + EVENTS_MODELS + PAYMENTS_MODELS + ACCOUNTS_MODELS + MESSAGING_MODELS
+        )
     )
 
     assert Interest.objects.count() >= 15
@@ -426,3 +434,37 @@ def test_demo_participant_has_referrals_in_every_state():
     call_command("seed_demo", verbosity=0)
     states = {r.status for r in Referral.objects.filter(inviter__username="ana")}
     assert states == {"sent", "expired", "accepted"}
+
+
+@pytest.mark.django_db
+def test_demo_world_has_lively_boards_signed_with_roles_and_a_post_in_the_moderation_queue(
+    client,
+):
+    call_command("seed_demo", verbosity=0)
+    for (host, title), posts in messaging_demo.BOARDS.items():
+        event = Event.objects.filter(host__user__username=host, title=title).latest("starts_at")
+        assert EventPost.objects.filter(event=event).count() >= len(posts), title
+    roles = set(EventPost.objects.values_list("role", flat=True))
+    assert roles == {"host", "attendee", "invitee"}
+    spam = EventPost.objects.get(content=messaging_demo.SPAM)
+    assert spam.hidden_at is not None and spam.reports.count() == 1
+    # Ana, the demo participant, reads the chef's counter board from the waitlist.
+    client.force_login(User.objects.get(email=demo.LOGINS["participant"]))
+    event = Event.objects.get(title="Six seats at the chef's counter")
+    page = client.get(reverse("messaging:board", args=[event.pk])).content.decode()
+    assert escape("I'm on the waitlist") in page and "(you)" in page
+    assert messaging_demo.SPAM not in page
+
+
+@pytest.mark.django_db
+def test_demo_log_ins_have_conversations_with_unread_messages(client):
+    from messaging.inbox import unread_total
+
+    call_command("seed_demo", verbosity=0)
+    assert Conversation.objects.count() == len(messaging_demo.CONVERSATIONS)
+    for role in ("participant", "host", "staff"):
+        user = User.objects.get(email=demo.LOGINS[role])
+        assert unread_total(user.social_profile) > 0, role
+    client.force_login(User.objects.get(email=demo.LOGINS["participant"]))
+    inbox = client.get(reverse("messaging:inbox")).content.decode()
+    assert "See you at the fishmonger then." in inbox and "is-unread" in inbox

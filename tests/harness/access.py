@@ -45,6 +45,7 @@ INVITED = {"host": OK, "invitee": OK, "guest": OK}
 FEED_ON = INVITED  # the world's people whose calendar feed is on
 CAME = {"host": OK, "guest": OK}  # the world's past event: its host and the guest who came
 MADE_UP_ID = "00000000-0000-4000-8000-000000000000"  # an id nothing has
+TALKING = {"host": OK, "guest": OK}  # the world's conversation
 
 RULES: dict[str, Rule] = {
     "home": PUBLIC,
@@ -284,6 +285,46 @@ RULES: dict[str, Rule] = {
     "events:accept": Rule(FOUND, NOT_ALLOWED, url=lambda w: _owned_invitation("accept", w)),
     "events:decline": Rule(FOUND, NOT_ALLOWED, url=lambda w: _owned_invitation("decline", w)),
     "events:waitlist": Rule(FOUND, NOT_ALLOWED, url=lambda w: _owned_invitation("waitlist", w)),
+    # The private event's board: for the people it is open to (the host, the invitee's live
+    # invitation, the guest's seat); writing, deleting, hiding are POST. One's own post cannot
+    # be reported (the world's is the guest's).
+    "messaging:board": Rule(FOUND, NOT_FOUND, roles=INVITED, url=lambda w: _board("board", w)),
+    "messaging:board-new": Rule(
+        FOUND, NOT_FOUND, roles=INVITED, url=lambda w: _board("board-new", w)
+    ),
+    "messaging:board-post": Rule(FOUND, NOT_ALLOWED, url=lambda w: _board("board-post", w)),
+    "messaging:post-delete": Rule(FOUND, NOT_ALLOWED, url=lambda w: _post("post-delete", w)),
+    "messaging:post-hide": Rule(FOUND, NOT_ALLOWED, url=lambda w: _post("post-hide", w)),
+    "messaging:post-unhide": Rule(FOUND, NOT_ALLOWED, url=lambda w: _post("post-unhide", w)),
+    "messaging:post-report": Rule(
+        FOUND,
+        NOT_FOUND,
+        roles={"host": OK, "invitee": OK},
+        url=lambda w: _post("post-report", w),
+    ),
+    # Private conversations: each is its two people's (the world's is the guest's and the
+    # host's); the inbox, the badge and one's settings are one's own. Sending, opening are POST.
+    "messaging:start": Rule(FOUND, NOT_ALLOWED, url=lambda w: _person_message(w)),
+    "messaging:inbox": SIGNED_IN,
+    "messaging:badge": SIGNED_IN,
+    "messaging:settings": SIGNED_IN,
+    "messaging:conversation": Rule(
+        FOUND, NOT_FOUND, roles=TALKING, url=lambda w: _conversation("conversation", w)
+    ),
+    "messaging:conversation-new": Rule(
+        FOUND, NOT_FOUND, roles=TALKING, url=lambda w: _conversation("conversation-new", w)
+    ),
+    "messaging:send": Rule(FOUND, NOT_ALLOWED, url=lambda w: _conversation("send", w)),
+    # The guest's message: the host may report it, the guest (its sender) may not.
+    "messaging:message-report": Rule(
+        FOUND,
+        NOT_FOUND,
+        roles={"host": OK},
+        url=lambda w: reverse(
+            "messaging:message-report",
+            args=[w.objects["conversation"].pk, w.objects["guest_message"].pk],
+        ),
+    ),
     # Money. A payment exists only for its payer; paying, subscribing and managing a plan are
     # POST. Stripe's webhook is POST only, for everyone: it is signed, not logged in.
     "payments:webhook": Rule(anonymous=NOT_ALLOWED, signed_in=NOT_ALLOWED),
@@ -411,6 +452,9 @@ ADMIN_REFUSALS = {
         f"admin:{model}_add": FORBIDDEN
         for model in (
             "profiles_report",
+            "messaging_eventpost",
+            "messaging_postreport",
+            "messaging_messagereport",
             "profiles_follow",
             "profiles_like",
             "profiles_block",
@@ -426,6 +470,24 @@ ADMIN_REFUSALS = {
 
 def _event(name: str, world: World) -> str:
     return reverse(f"events:{name}", args=[world.objects["event"].pk])
+
+
+def _conversation(name: str, world: World) -> str:
+    return reverse(f"messaging:{name}", args=[world.objects["conversation"].pk])
+
+
+def _person_message(world: World) -> str:
+    return reverse("messaging:start", args=[world.host.username])
+
+
+def _board(name: str, world: World) -> str:
+    return reverse(f"messaging:{name}", args=[world.objects["event"].pk])
+
+
+def _post(name: str, world: World) -> str:
+    return reverse(
+        f"messaging:{name}", args=[world.objects["event"].pk, world.objects["board_post"].pk]
+    )
 
 
 def _evening(name: str, world: World) -> str:

@@ -109,6 +109,25 @@ def _people_objects(world: World) -> None:
     services.report(profiles["guest"], profiles["stranger"], reason="spam", note="Harness.")
     _event_objects(world, host_profile, paris)
     _attendance_objects(world, host_profile, paris)
+    _conversation_objects(world)
+
+
+def _conversation_objects(world: World) -> None:
+    """The guest (who follows the host) and the host talk: the host has read everything, the
+    guest has one unread message."""
+    from messaging import access, services
+
+    guest, host = world.guest.social_profile, world.host.social_profile
+    conversation = services.open_conversation(guest, host)
+    services.send_message(
+        access.thread_for_participant(world.guest, conversation.pk), content="Thank you again!"
+    )
+    host_side = access.thread_for_participant(world.host, conversation.pk)
+    services.send_message(host_side, content="Come back soon.")
+    thanks = conversation.messages.get(content="Thank you again!")
+    services.report_message(host_side, thanks, reason="other", note="Harness report.")
+    world.objects["conversation"] = conversation
+    world.objects["guest_message"] = thanks
 
 
 def _attendance_objects(world: World, host_profile, city) -> None:
@@ -184,6 +203,7 @@ def _event_objects(world: World, host_profile, city) -> None:
     world.objects["invitation"] = services.invite(event, profiles["invitee"], by=host_profile)
     services.mark_interested(event, by=profiles["guest"])
     world.objects["event"] = event
+    _board_objects(world, event)
     _evening_objects(world, host_profile, city)
     world.objects["public_event"] = EventFactory(
         host=host_profile,
@@ -201,6 +221,24 @@ def _event_objects(world: World, host_profile, city) -> None:
     revoked = services.turn_on_calendar_feed(profiles["stranger"])
     services.turn_off_calendar_feed(profiles["stranger"])
     world.objects["revoked_feed_token"] = revoked.token
+
+
+def _board_objects(world: World, event) -> None:
+    """The private event's board: a post by the host, one by the guest (which the invitee
+    reported) and one by the invitee, which the host hid."""
+    from messaging import access, services
+
+    boards = {
+        role: access.board_for_reader(world.people[role], event.pk)
+        for role in ("host", "guest", "invitee")
+    }
+    services.write_post(boards["host"], content="Welcome! Tell me about any allergies.")
+    world.objects["board_post"] = post = services.write_post(
+        boards["guest"], content="No nuts for me, please.\nAnd is there a lift?"
+    )
+    services.report_post(boards["invitee"], post, reason="other", note="Harness report.")
+    hidden = services.write_post(boards["invitee"], content="Anyone selling a spare seat?")
+    services.hide_post(boards["host"], hidden, by=world.host)
 
 
 def _evening_objects(world: World, host_profile, city) -> None:

@@ -3,6 +3,7 @@ from django.db import transaction
 
 from accounts import demo
 from events import demo as events_demo
+from messaging import demo as messaging_demo
 from payments import demo as payments_demo
 from profiles import demo as profiles_demo
 
@@ -15,6 +16,7 @@ class Command(BaseCommand):
         world = demo.seed()
         profiles_demo.seed(world)
         events_demo.seed(world)
+        messaging_demo.seed(world)
         payments_demo.seed(world)
         demo.seed_referrals(world)
         demo.settle_notifications(world)
