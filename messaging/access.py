@@ -4,10 +4,11 @@ use (the board, or Http404).
 Before the event ends, the board is open (read and write) to its host, to people with a live
 invitation (sent, held while paying, offered from the waitlist, waitlisted, payment failed) and
 to confirmed guests. Whoever declined, was withdrawn or removed, gave their seat back or let the
-invitation expire loses it at that moment; a stranger never had it. Writing stops when the event
-ends (or is cancelled). After the end, the host and the attendees (AttendanceQuerySet.present:
-the host reported them there, on time or late) may still read it for `READ_AFTER`; then it
-closes. A block between the host and the reader closes it too, as it hides the event.
+invitation expire loses it at that moment; a stranger never had it. After the end, the board is
+the host's and the attendees' (AttendanceQuerySet.present: the host reported them there, on
+time or late): they may still write for `OPEN_AFTER` ("thank you all", a photo's link), then
+it is read-only for them, for good. A cancelled event's board is read-only. A block between the
+host and the reader closes it, as it hides the event.
 
 Everyone else gets Http404, exactly as for an event that does not exist.
 """
@@ -26,7 +27,7 @@ from events.models import Attendance, Event, Invitation
 from messaging.models import EventPost
 from profiles.models import Block, SocialProfile
 
-READ_AFTER = datetime.timedelta(days=30)
+OPEN_AFTER = datetime.timedelta(days=30)  # after the end, attendees may still write
 # Invitation statuses that open the board before the event ends.
 LIVE_STATUSES = (*Invitation.OUTSTANDING, Invitation.Status.CONFIRMED)
 
@@ -50,12 +51,12 @@ def board_rights(
 ) -> tuple[bool, bool]:
     """(may read, may write) for someone with this part in the event: the rule of the module
     docstring, with no query."""
+    open_ = event.status != Event.Status.CANCELLED
     if now < event.ends_at:
         may = is_host or status in LIVE_STATUSES
-        return may, may and event.status != Event.Status.CANCELLED
-    if now < event.ends_at + READ_AFTER:
-        return is_host or came, False
-    return False, False
+        return may, may and open_
+    may = is_host or came
+    return may, may and open_ and now < event.ends_at + OPEN_AFTER
 
 
 def role_of(*, is_host: bool, status: str | None) -> str:

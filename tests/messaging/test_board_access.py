@@ -12,7 +12,7 @@ from django.utils import timezone
 from events import services as events
 from events.factories import AttendanceFactory, EventFactory, InvitationFactory
 from events.models import Attendance, Event, Invitation
-from messaging.access import READ_AFTER, board_for_reader
+from messaging.access import OPEN_AFTER, board_for_reader
 from messaging.models import EventPost
 from profiles import services as profiles
 from profiles.factories import SocialProfileFactory
@@ -124,19 +124,21 @@ def _ended(days_ago: float):
 @pytest.mark.parametrize(
     ("attendance", "expected"),
     [
-        (Attendance.Status.ATTENDED, "read"),
-        (Attendance.Status.LATE, "read"),
+        (Attendance.Status.ATTENDED, "write"),
+        (Attendance.Status.LATE, "write"),
         (Attendance.Status.NO_SHOW, None),
         (None, None),
     ],
 )
-def test_after_the_end_attendees_read_and_nobody_writes(attendance, expected):
+def test_after_the_end_attendees_and_the_host_still_write_and_nobody_else_reads(
+    attendance, expected
+):
     event = _ended(days_ago=1)
     user = _invited(event, S.CONFIRMED)
     if attendance:
         AttendanceFactory(event=event, profile=user.social_profile, status=attendance)
     assert _rights(user, event) == expected
-    assert _rights(event.host.user, event) == "read"
+    assert _rights(event.host.user, event) == "write"
 
 
 def test_after_the_end_an_invitation_still_sent_no_longer_opens_the_board():
@@ -144,30 +146,42 @@ def test_after_the_end_an_invitation_still_sent_no_longer_opens_the_board():
     assert _rights(_invited(event, S.SENT), event) is None
 
 
-def test_the_board_closes_30_days_after_the_end():
+def test_the_board_becomes_read_only_30_days_after_the_end_and_stays_readable():
     event = _ended(days_ago=1)
     user = _invited(event, S.CONFIRMED)
     AttendanceFactory(event=event, profile=user.social_profile)
-    with time_machine.travel(event.ends_at + READ_AFTER - datetime.timedelta(minutes=1)):
+    with time_machine.travel(event.ends_at + OPEN_AFTER - datetime.timedelta(minutes=1)):
+        assert _rights(user, event) == "write"
+    with time_machine.travel(event.ends_at + OPEN_AFTER):
         assert _rights(user, event) == "read"
-    with time_machine.travel(event.ends_at + READ_AFTER):
-        assert _rights(user, event) is None
-        assert _rights(event.host.user, event) is None
+        assert _rights(event.host.user, event) == "read"
+    with time_machine.travel(event.ends_at + 10 * OPEN_AFTER):
+        assert _rights(user, event) == "read"
 
 
-def test_writing_stops_when_the_event_ends(client):
+def test_attendees_write_after_the_end_and_a_no_show_cannot(client):
     event = EventFactory(
         starts_at=NOW + datetime.timedelta(hours=1), ends_at=NOW + datetime.timedelta(hours=4)
     )
-    user = _invited(event, S.CONFIRMED)
-    AttendanceFactory(event=event, profile=user.social_profile)
-    client.force_login(user)
+    came = _invited(event, S.CONFIRMED)
+    AttendanceFactory(event=event, profile=came.social_profile)
+    absent = _invited(event, S.CONFIRMED)
+    AttendanceFactory(event=event, profile=absent.social_profile, status=Attendance.Status.NO_SHOW)
     url = reverse("messaging:board-post", args=[event.pk])
+    client.force_login(came)
     assert client.post(url, {"content": "On my way"}).status_code == 302
     with time_machine.travel(event.ends_at + datetime.timedelta(seconds=1)):
-        response = client.post(url, {"content": "Thanks all"}, follow=True)
+        assert client.post(url, {"content": "Thanks all"}).status_code == 302
+        client.force_login(absent)
+        assert client.post(url, {"content": "Sorry I missed it"}).status_code == 404
+    with time_machine.travel(event.ends_at + OPEN_AFTER):
+        client.force_login(came)
+        response = client.post(url, {"content": "Still here?"}, follow=True)
         assert "read-only" in response.content.decode()
-    assert list(EventPost.objects.values_list("content", flat=True)) == ["On my way"]
+    assert sorted(EventPost.objects.values_list("content", flat=True)) == [
+        "On my way",
+        "Thanks all",
+    ]
 
 
 def test_each_board_url_is_404_for_a_stranger_and_405_for_get_on_posts(client):
