@@ -162,8 +162,14 @@ def my_events(request):
         cursor=request.GET.get("after"),
     )
     after.for_my_events(me, past.items)  # rating, picks and mutual picks of completed ones
+    upcoming = paginate(
+        mine.filter(event__ends_at__gt=now),
+        order=("starts", "pk"),
+        cursor=request.GET.get("upcoming_after"),
+    )
     context = {
-        "upcoming": list(mine.filter(event__ends_at__gt=now).order_by("starts", "pk")[:100]),
+        "upcoming": upcoming.items,
+        "upcoming_page": upcoming,
         "record": services.record_of(me),
         "now": now,
     }

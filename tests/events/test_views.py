@@ -488,3 +488,21 @@ def test_an_event_under_way_is_with_the_upcoming_ones_with_its_ticket_at_hand(cl
     assert "It is on now." in upcoming
     assert reverse("events:ticket", args=[seat.pk]) in upcoming
     assert reverse("events:cancel-seat", args=[seat.pk]) not in upcoming
+
+
+def test_my_events_pages_its_upcoming_seats_twenty_at_a_time(client):
+    me = InvitationFactory(confirmed=True, event__title="Upcoming 00").profile
+    for i in range(1, 25):
+        InvitationFactory(
+            profile=me,
+            confirmed=True,
+            event__title=f"Upcoming {i:02d}",
+            event__starts_at=timezone.now() + datetime.timedelta(days=8 + i),
+        )
+    client.force_login(me.user)
+    first = client.get(reverse("events:my-events")).content.decode()
+    assert first.count("<h3><a href=") == 20
+    assert "Upcoming 19" in first and "Upcoming 20" not in first
+    cursor = re.search(r'\?upcoming_after=([^"]+)" rel="next"', first).group(1)
+    rest = client.get(reverse("events:my-events") + f"?upcoming_after={cursor}").content.decode()
+    assert "Upcoming 20" in rest and "Upcoming 24" in rest and "Upcoming 19" not in rest
